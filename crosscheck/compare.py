@@ -1,0 +1,584 @@
+"""Stage 5: compare what the outlets say, fact by fact, and type every difference.
+
+Two scopes:
+
+* **corpus-wide**: each person's title across all articles (장관 here, 부총리 there), and the
+  instrument the event produced (MOU vs agreement), taken from each article's own framing;
+* **per cluster** (one fact as told by several outlets): numbers (rounding is not a
+  divergence), dates, places, who signed, who said it, the direction of a commitment
+  (export controls vs export promotion) and quote wording. A cluster with no conflict is an
+  ``agree``; a facet only some outlets give is ``add_detail``; a claim in no cluster is a fact
+  only its outlet gives (``add_detail`` under that outlet).
+
+Every finding carries, per article, the value, its normalised form and the exact quote.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from difflib import SequenceMatcher
+
+import numpy as np
+
+from crosscheck.facets import GENERIC_DOC_TYPES
+from crosscheck.models import (
+    Article,
+    Claim,
+    Cluster,
+    Entity,
+    Facet,
+    Finding,
+    FindingValue,
+    Mention,
+    content_id,
+)
+
+SEVERITY = {
+    "document_type": 5, "title": 4, "number": 4, "date": 4, "signatory": 4, "place": 3,
+    "predicate": 3, "attribution": 3, "quote": 2,
+}
+_CLUSTER_FACETS = ("number", "date", "place", "predicate", "signatory", "attribution", "quote")
+_DETAIL_FACETS = ("number", "date", "place", "person")
+_SIGN = re.compile(r"서명|체결|\bsign(?:ed|s|ing)?\b|\binked\b|signator", re.IGNORECASE)
+_OTHER_DEAL = re.compile(
+    r"바 있다|바 있는|앞서|이미|이전에|earlier|previously|already|similar|유사한|같은 내용의"
+)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    findings: list[Finding]
+    entities: list[Entity]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _outlet(a: Article) -> str:
+    return a.outlet or a.id
+
+
+def _value(c: Claim, f: Facet | None, modality: str | None = None) -> FindingValue:
+    return FindingValue(
+        article_id=c.article_id,
+        value=f.value if f else c.text,
+        normalized=f.normalized if f else "",
+        claim_id=c.id,
+        quote=c.text,
+        start=c.start,
+        end=c.end,
+        modality=modality if modality is not None else _modality(c),
+        value_start=f.start if f else None,
+        value_end=f.end if f else None,
+    )
+
+
+def _modality(c: Claim) -> str | None:
+    for f in c.facets:
+        if f.type == "modality":
+            return f.normalized
+    return None
+
+
+def _parse_number(norm: str) -> tuple[Decimal, str, bool] | None:
+    approx = norm.startswith("~")
+    parts = norm.lstrip("~").split(" ", 1)
+    try:
+        value = Decimal(parts[0])
+    except InvalidOperation:
+        return None
+    return value, parts[1] if len(parts) > 1 else "", approx
+
+
+def numbers_compatible(a: str, b: str) -> bool:
+    """True when two normalised numbers state the same figure, rounding allowed.
+
+    3370만 달러 ≈ 33.7 million dollars ≈ 약 3400만 달러 agree; 4,500 vs 45,000 do not.
+    """
+    pa, pb = _parse_number(a), _parse_number(b)
+    if pa is None or pb is None or pa[1] != pb[1]:
+        return a == b
+    va, vb = pa[0], pb[0]
+    if va == vb:
+        return True
+    if va == 0 or vb == 0:
+        return False
+    # one is the other rounded to its own precision (significant digits)
+    for x, y in ((va, vb), (vb, va)):
+        digits = len(format(x.normalize(), "f").replace(".", "").strip("0")) or 1
+        if digits <= 3 and _round_sig(y, digits) == x.normalize():
+            return True
+    rel = abs(va - vb) / max(abs(va), abs(vb))
+    return rel <= Decimal("0.02") or ((pa[2] or pb[2]) and rel <= Decimal("0.05"))
+
+
+def _round_sig(x: Decimal, digits: int) -> Decimal:
+    if x == 0:
+        return x
+    exp = x.adjusted() - digits + 1
+    return x.quantize(Decimal(1).scaleb(exp)).normalize()
+
+
+def _script(s: str) -> str:
+    return "hangul" if re.search(r"[가-힣]", s) else "latin"
+
+
+def _units(norm: str) -> str:
+    p = _parse_number(norm)
+    return p[1] if p else ""
+
+
+def _conflict(facet: str, a: set[str], b: set[str]) -> bool:
+    """Do two articles' value sets for one facet contradict each other?"""
+    if not a or not b:
+        return False
+    if facet == "number":
+        for unit in {_units(x) for x in a} & {_units(y) for y in b}:
+            ua = [x for x in a if _units(x) == unit]
+            ub = [y for y in b if _units(y) == unit]
+            if not any(numbers_compatible(x, y) for x in ua for y in ub):
+                return True
+        return False
+    if facet == "date":
+        fa = {x for x in a if re.fullmatch(r"\d{4}-\d{2}-\d{2}", x)}
+        fb = {x for x in b if re.fullmatch(r"\d{4}-\d{2}-\d{2}", x)}
+        return bool(fa and fb and not fa & fb)
+    if facet == "signatory":
+        # who signed differs only when both name the signatories and neither list contains
+        # the other (one outlet naming one side only is a missing detail, not a conflict)
+        return len(a) >= 2 and len(b) >= 2 and not (a <= b or b <= a)
+    if facet == "predicate":
+        objs_a = {x.split(":")[0]: x for x in a}
+        objs_b = {x.split(":")[0]: x for x in b}
+        return any(objs_a[o] != objs_b[o] for o in set(objs_a) & set(objs_b))
+    if facet == "quote":
+        # the same quote rendered differently: alike enough to be one quote, not identical.
+        # Quotes in different scripts (a translation) are not compared word by word.
+        pairs = [(x, y) for x in a for y in b if _script(x) == _script(y)]
+        if not pairs:
+            return False
+        best = max(SequenceMatcher(None, x, y).ratio() for x, y in pairs)
+        return 0.5 <= best < 0.9
+    return not a & b
+
+
+# --------------------------------------------------------------------------- people
+
+
+def person_groups(claims: Iterable[Claim]) -> dict[str, str]:
+    """Map every person name used in any article to one corpus-wide canonical name.
+
+    Names join when an article links them (short form, ``Name (이름)`` alias), when they are
+    equal, or when they share a distinctive last word (마이클 크라치오스 / 크라치오스).
+    """
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(a: str, b: str) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[rb] = ra
+
+    names: set[str] = set()
+    for c in claims:
+        for f in c.facets:
+            if f.type == "person":
+                names |= {f.value, f.normalized}
+                union(f.normalized, f.value)
+    # a short form joins the one full name it can stand for: 크라치오스 -> 마이클 크라치오스,
+    # 하 -> 하정우; an ambiguous one (트럼프: 도널드 or 멜라니아) joins nobody
+    full = [n for n in names if len(n.split()) >= 2 or (re.fullmatch(r"[가-힣]{3,4}", n))]
+    for n in names:
+        if len(n.split()) != 1:
+            continue
+        if re.fullmatch(r"[가-힣]", n):
+            cands = {find(m) for m in full if re.fullmatch(r"[가-힣]{3,4}", m) and m[0] == n}
+        else:
+            cands = {find(m) for m in full if len(m.split()) >= 2
+                     and n in (m.split()[-1], m.split()[0])}
+        if len(cands) == 1:
+            union(next(iter(cands)), n)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for n in names:
+        groups[find(n)].append(n)
+    canon: dict[str, str] = {}
+    for members in groups.values():
+        hangul = [m for m in members if re.search(r"[가-힣]", m)]
+        best = max(hangul or members, key=lambda m: (len(m.split()), len(m), m))
+        for m in members:
+            canon[m] = best
+    return canon
+
+
+def _title_findings(
+    articles: Mapping[str, Article], claims: Sequence[Claim], canon: Mapping[str, str],
+    primary: str | None,
+) -> list[Finding]:
+    per: dict[str, dict[str, list[tuple[Claim, Facet]]]] = defaultdict(lambda: defaultdict(list))
+    for c in claims:
+        for f in c.facets:
+            if f.type == "title" and f.subject:
+                person = canon.get(f.subject, f.subject)
+                per[person][c.article_id].append((c, f))
+    out: list[Finding] = []
+    for person, by_art in sorted(per.items()):
+        if len(by_art) < 2:
+            continue
+        sets = {a: {f.normalized for _, f in v} for a, v in by_art.items()}
+        arts = sorted(sets)
+        disjoint = [
+            (a, b) for i, a in enumerate(arts) for b in arts[i + 1 :] if not sets[a] & sets[b]
+        ]
+        values: list[FindingValue] = []
+        for a in arts:
+            seen: set[str] = set()
+            for c, f in by_art[a]:
+                if f.normalized not in seen:
+                    seen.add(f.normalized)
+                    values.append(_value(c, f))
+        def label(a: str) -> str:
+            surfaces = sorted({f.value for _, f in by_art[a]})
+            return f"{' + '.join(surfaces)} ({_outlet(articles[a])})"
+
+        if disjoint:
+            kind = "diverge"
+            summary = f"{person}'s title differs: " + " vs ".join(label(a) for a in arts)
+            severity = SEVERITY["title"]
+        elif len({frozenset(s) for s in sets.values()}) > 1:
+            kind = "add_detail"
+            summary = f"{person}'s title is given more fully by some outlets: " + "; ".join(
+                label(a) for a in arts
+            )
+            severity = 1
+        else:
+            kind = "agree"
+            summary = f"{person}'s title agrees: " + "; ".join(label(a) for a in arts)
+            severity = 0
+        out.append(
+            _finding(kind, "title", person, summary, severity, 0.9, (), values, articles, primary,
+                     key=("title", person))
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- instrument
+
+
+def _instrument_findings(
+    articles: Mapping[str, Article], claims: Sequence[Claim], primary: str | None
+) -> list[Finding]:
+    """Which instrument each article says the event produced, from its own framing."""
+    best: dict[str, tuple[float, Claim, Facet]] = {}
+    scores: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    order: dict[str, int] = defaultdict(int)
+    for c in claims:
+        order[c.article_id] += 1
+        rank = order[c.article_id]
+        for f in c.facets:
+            if f.type != "document_type" or f.normalized in GENERIC_DOC_TYPES:
+                continue
+            w = 1.0
+            before = c.text[max(0, f.start - c.start - 12) : f.start - c.start]
+            if re.search(r"이번|\bthis\b|\bthe new\b", before, re.IGNORECASE):
+                w += 2.0
+            if rank <= 6:
+                w += 2.0
+            if any(q.type == "quote" and q.start <= f.start < q.end for q in c.facets):
+                w *= 0.3
+            if _OTHER_DEAL.search(c.text):
+                w *= 0.2
+            scores[c.article_id][f.normalized] += w
+            cur = best.get(c.article_id + "|" + f.normalized)
+            if cur is None or w > cur[0]:
+                best[c.article_id + "|" + f.normalized] = (w, c, f)
+    dominant = {a: max(s.items(), key=lambda kv: kv[1])[0] for a, s in scores.items() if s}
+    if len(dominant) < 2:
+        return []
+    values = []
+    for a in sorted(dominant):
+        _, c, f = best[a + "|" + dominant[a]]
+        values.append(_value(c, f))
+    kinds = sorted(set(dominant.values()))
+    if len(kinds) > 1:
+        groups = "; ".join(
+            f"{k}: " + ", ".join(_outlet(articles[a]) for a in sorted(dominant) if dominant[a] == k)
+            for k in kinds
+        )
+        return [
+            _finding("diverge", "document_type", "the instrument signed",
+                     f"Outlets name the instrument differently — {groups}", SEVERITY[
+                         "document_type"], 0.8, (), values, articles, primary,
+                     key=("document_type",))
+        ]
+    return [
+        _finding("agree", "document_type", "the instrument signed",
+                 f"All outlets that name it call it {kinds[0]}", 0, 0.8, (), values, articles,
+                 primary, key=("document_type",))
+    ]
+
+
+# --------------------------------------------------------------------------- clusters
+
+
+def _cluster_values(
+    cluster_claims: Sequence[Claim], facet: str, canon: Mapping[str, str]
+) -> dict[str, list[tuple[Claim, Facet]]]:
+    out: dict[str, list[tuple[Claim, Facet]]] = defaultdict(list)
+    for c in cluster_claims:
+        if facet == "signatory":
+            if _SIGN.search(c.text):
+                for f in c.facets:
+                    if f.type == "person":
+                        out[c.article_id].append((c, Facet("signatory", f.value,
+                                                  canon.get(f.normalized, f.normalized),
+                                                  f.start, f.end)))
+            continue
+        for f in c.facets:
+            if f.type != facet:
+                continue
+            if facet == "attribution":
+                # only people are compared: "the ministry said" vs "Yoon said" is not a conflict
+                name = canon.get(f.normalized)
+                if name is None:
+                    continue
+                f = Facet(f.type, f.value, name, f.start, f.end, f.subject)
+            out[c.article_id].append((c, f))
+    return out
+
+
+def _cluster_findings(
+    articles: Mapping[str, Article], by_id: Mapping[str, Claim], clusters: Sequence[Cluster],
+    canon: Mapping[str, str], vectors: Mapping[str, np.ndarray] | None, primary: str | None,
+) -> list[Finding]:
+    out: list[Finding] = []
+    for cl in clusters:
+        if len(cl.article_ids) < 2:
+            continue
+        cc = [by_id[i] for i in cl.claim_ids]
+        conf = _cohesion(cc, vectors)
+        topic = _topic(cc)
+        conflicts: list[str] = []
+        notes: list[str] = []
+        for facet in _CLUSTER_FACETS:
+            vals = _cluster_values(cc, facet, canon)
+            sets = {a: {f.normalized for _, f in v} for a, v in vals.items()}
+            arts = sorted(sets)
+            bad = any(
+                _conflict(facet, sets[a], sets[b]) for i, a in enumerate(arts) for b in arts[i + 1 :]
+            )
+            if bad:
+                conflicts.append(facet)
+                if facet == "quote":
+                    vals = _matching_quotes(vals)
+                values = [_value(c, f) for a in arts for c, f in vals.get(a, [])]
+                summary = _diverge_summary(facet, topic, vals, articles)
+                out.append(
+                    _finding("diverge", facet, topic, summary, SEVERITY[facet], conf, (cl.id,),
+                             values, articles, primary)
+                )
+            elif facet == "number" and len(arts) >= 2:
+                allv = sorted({x for s in sets.values() for x in s})
+                if len(allv) > 1:
+                    notes.append("figures agree within rounding: " + ", ".join(
+                        f"{f.value} ({_outlet(articles[a])})" for a in arts for _, f in vals[a][:1]
+                    ))
+        mods = {m for m in (_modality(c) for c in cc) if m}
+        if len(mods) > 1:
+            planned = sorted({_outlet(articles[c.article_id]) for c in cc
+                              if _modality(c) == "planned"})
+            notes.append("reported as planned by " + ", ".join(planned) + ", as done by others")
+        if not conflicts:
+            first = {}
+            for c in cc:
+                first.setdefault(c.article_id, c)
+            values = [_value(c, None) for c in first.values()]
+            outlets = ", ".join(sorted({_outlet(articles[a]) for a in first}))
+            has_quote = all(any(f.type == "quote" for f in c.facets) for c in first.values())
+            summary = f"{len(first)} outlets state it compatibly ({outlets})"
+            if notes:
+                summary += "; " + "; ".join(notes)
+            out.append(
+                _finding("agree", "quote" if has_quote else "claim", topic, summary, 0, conf,
+                         (cl.id,), values, articles, primary)
+            )
+        # facets given by some outlets of the cluster and not by others
+        for facet in _DETAIL_FACETS:
+            vals = _cluster_values(cc, facet, canon)
+            if facet in conflicts or not vals or len(vals) == len(cl.article_ids):
+                continue
+            values = [_value(c, f) for a in sorted(vals) for c, f in vals[a]]
+            givers = ", ".join(sorted({_outlet(articles[a]) for a in vals}))
+            silent = ", ".join(sorted({_outlet(articles[a]) for a in cl.article_ids
+                                       if a not in vals}))
+            shown = ", ".join(sorted({v.value for v in values}))
+            out.append(
+                _finding("add_detail", facet, topic,
+                         f"{givers} add{'s' if len(vals) == 1 else ''} the {facet} ({shown}); "
+                         f"{silent} do{'es' if ', ' not in silent else ''} not give it",
+                         1, conf, (cl.id,), values, articles, primary)
+            )
+    return out
+
+
+def _matching_quotes(
+    vals: Mapping[str, list[tuple[Claim, Facet]]],
+) -> dict[str, list[tuple[Claim, Facet]]]:
+    """Keep, per article, only the quote that best matches another outlet's rendering."""
+    best: dict[str, tuple[float, tuple[Claim, Facet]]] = {}
+    arts = sorted(vals)
+    for i, a in enumerate(arts):
+        for b in arts[i + 1 :]:
+            for ca, fa in vals[a]:
+                for cb, fb in vals[b]:
+                    if _script(fa.normalized) != _script(fb.normalized):
+                        continue
+                    r = SequenceMatcher(None, fa.normalized, fb.normalized).ratio()
+                    if r < 0.5:
+                        continue
+                    for art, item in ((a, (ca, fa)), (b, (cb, fb))):
+                        if r > best.get(art, (0.0, item))[0]:
+                            best[art] = (r, item)
+    return {a: [item] for a, (_, item) in best.items()}
+
+
+def _diverge_summary(
+    facet: str, topic: str, vals: Mapping[str, list[tuple[Claim, Facet]]],
+    articles: Mapping[str, Article],
+) -> str:
+    parts = []
+    for a in sorted(vals):
+        shown = ", ".join(dict.fromkeys(f.value for _, f in vals[a]))
+        parts.append(f"{shown} ({_outlet(articles[a])})")
+    label = {"signatory": "who signed", "attribution": "who said it",
+             "predicate": "what was agreed", "quote": "quote wording"}.get(facet, facet)
+    return f"{label.capitalize()} differs: " + " vs ".join(parts)
+
+
+def _topic(cc: Sequence[Claim]) -> str:
+    c = min(cc, key=lambda c: len(c.text))
+    t = c.subject or c.text
+    return t if len(t) <= 60 else t[:57] + "…"
+
+
+def _cohesion(cc: Sequence[Claim], vectors: Mapping[str, np.ndarray] | None) -> float:
+    if not vectors:
+        return 0.5
+    vs = [vectors[c.id] for c in cc if c.id in vectors]
+    if len(vs) < 2:
+        return 0.5
+    m = np.stack(vs)
+    sims = m @ m.T
+    n = len(vs)
+    return round(float((sims.sum() - np.trace(sims)) / (n * (n - 1))), 3)
+
+
+# --------------------------------------------------------------------------- assembly
+
+
+def _finding(
+    kind: str, facet: str, subject: str, summary: str, severity: int, confidence: float,
+    cluster_ids: tuple[str, ...], values: Sequence[FindingValue],
+    articles: Mapping[str, Article], primary: str | None, key: tuple[str, ...] | None = None,
+) -> Finding:
+    if primary and kind == "diverge" and any(v.article_id == primary for v in values):
+        ref = {v.normalized for v in values if v.article_id == primary}
+        off = sorted({_outlet(articles[v.article_id]) for v in values
+                      if v.article_id != primary and v.normalized not in ref})
+        if off:
+            summary += f" — deviating from the primary source {_outlet(articles[primary])}: " \
+                       + ", ".join(off)
+            severity += 1
+    ident = key if key is not None else tuple(sorted({v.claim_id for v in values}))
+    fid = content_id(kind, facet, *ident)
+    return Finding(
+        id=fid, kind=kind,  # type: ignore[arg-type]
+        facet=facet, subject=subject, summary=summary, severity=severity,
+        confidence=round(confidence, 3), cluster_ids=cluster_ids, values=tuple(values),
+    )
+
+
+def _singletons(
+    articles: Mapping[str, Article], claims: Sequence[Claim], clusters: Sequence[Cluster],
+    primary: str | None,
+) -> list[Finding]:
+    covered = {i for cl in clusters if len(cl.article_ids) >= 2 for i in cl.claim_ids}
+    out = []
+    for c in claims:
+        if c.id in covered or len(re.sub(r"\W", "", c.text)) < 8:
+            continue
+        out.append(
+            _finding("add_detail", "claim", c.subject or "", f"Only {_outlet(articles[c.article_id])}"
+                     " states this", 1, 0.5, (), [_value(c, None)], articles, primary)
+        )
+    return out
+
+
+def build_entities(
+    articles: Mapping[str, Article], claims: Sequence[Claim], canon: Mapping[str, str]
+) -> list[Entity]:
+    """People and organisations, with what each outlet calls them."""
+    table: dict[tuple[str, str], dict[tuple[str, str], tuple[set[str], list[str]]]] = \
+        defaultdict(dict)
+    for c in claims:
+        titles = defaultdict(set)
+        for f in c.facets:
+            if f.type == "title" and f.subject:
+                titles[canon.get(f.subject, f.subject)].add(f.value)
+        for f in c.facets:
+            if f.type == "person":
+                key = ("person", canon.get(f.normalized, f.normalized))
+            elif f.type == "organization":
+                key = ("organization", f.normalized)
+            else:
+                continue
+            slot = table[key].setdefault((c.article_id, f.value), (set(), []))
+            if f.type == "person":
+                slot[0].update(titles.get(key[1], set()))
+            if c.id not in slot[1]:
+                slot[1].append(c.id)
+    out = []
+    for (etype, name), mentions in sorted(table.items()):
+        ms = tuple(
+            Mention(a, surface, tuple(sorted(t)), tuple(ids))
+            for (a, surface), (t, ids) in sorted(mentions.items())
+        )
+        out.append(Entity(content_id(etype, name), etype, name, ms))
+    # the most widely covered first
+    out.sort(key=lambda e: (e.type != "person", -len({m.article_id for m in e.mentions}),
+                            e.canonical))
+    return out
+
+
+def compare(
+    articles: Sequence[Article], claims: Sequence[Claim], clusters: Sequence[Cluster],
+    vectors: Mapping[str, np.ndarray] | None = None, primary: str | None = None,
+) -> Comparison:
+    """All findings of a corpus, most serious first, and its entity table."""
+    arts = {a.id: a for a in articles}
+    if primary is None:
+        primary = next((a.id for a in articles if a.primary), None)
+    by_id = {c.id: c for c in claims}
+    canon = person_groups(claims)
+    findings = (
+        _instrument_findings(arts, claims, primary)
+        + _title_findings(arts, claims, canon, primary)
+        + _cluster_findings(arts, by_id, clusters, canon, vectors, primary)
+        + _singletons(arts, claims, clusters, primary)
+    )
+    unique: dict[str, Finding] = {}
+    for f in findings:
+        unique.setdefault(f.id, f)
+    kind_rank = {"diverge": 0, "add_detail": 1, "agree": 2}
+    ordered = sorted(unique.values(),
+                     key=lambda f: (kind_rank[f.kind], -f.severity, -f.confidence, f.id))
+    return Comparison(ordered, build_entities(arts, claims, canon))

@@ -1,0 +1,98 @@
+"""Stage 3: claim texts -> L2-normalised vectors.
+
+An ``Embedder`` is anything with a ``name`` and ``encode(texts) -> (n, d) float32`` array of
+unit vectors. ``SentenceTransformerEmbedder`` wraps any sentence-transformers model (the
+embedded multilingual-e5-small by default, loaded lazily: a run whose claims are all cached
+never loads it). ``HashingEmbedder`` is a fast deterministic stand-in for unit tests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+import numpy as np
+
+from crosscheck.model import DEFAULT_MODEL
+
+Vectors = np.ndarray[Any, np.dtype[np.float32]]
+
+
+class Embedder(Protocol):
+    name: str
+
+    def encode(self, texts: Sequence[str]) -> Vectors: ...
+
+
+def text_key(text: str) -> str:
+    """The cache key of a claim text (vectors are stored per model and per this key)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
+def normalize(v: Vectors) -> Vectors:
+    norms = np.linalg.norm(v, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return (v / norms).astype(np.float32)
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model by name or path; ``None`` = the embedded default."""
+
+    def __init__(
+        self,
+        model: str | None = None,
+        batch_size: int = 32,
+        on_load: Callable[[str], None] | None = None,
+    ) -> None:
+        self.model_ref = model or DEFAULT_MODEL
+        self.name = self.model_ref
+        self.batch_size = batch_size
+        self._model: Any = None
+        self._on_load = on_load
+
+    def _load(self) -> Any:
+        if self._model is None:
+            from crosscheck.model import load_sentence_model
+
+            if self._on_load:
+                self._on_load(self.model_ref)
+            self._model = load_sentence_model(self.model_ref)
+        return self._model
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, 1), dtype=np.float32)
+        model = self._load()
+        # sort by length so each batch pads little; restore the order afterwards
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        vecs = model.encode(
+            [texts[i] for i in order],
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        out = np.empty_like(vecs)
+        out[order] = vecs
+        return np.asarray(out, dtype=np.float32)
+
+
+class HashingEmbedder:
+    """Deterministic bag-of-character-n-grams vectors: similar texts get similar vectors."""
+
+    def __init__(self, dim: int = 256) -> None:
+        self.dim = dim
+        self.name = f"hashing-{dim}"
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, t in enumerate(texts):
+            s = re.sub(r"\s+", " ", t.lower())
+            for n in (2, 3):
+                for k in range(len(s) - n + 1):
+                    h = int.from_bytes(hashlib.blake2b(s[k : k + n].encode(), digest_size=4)
+                                       .digest(), "little")
+                    out[i, h % self.dim] += 1.0
+        return normalize(out)

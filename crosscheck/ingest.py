@@ -1,0 +1,1185 @@
+"""Ingest: raw bytes -> :class:`Article` with metadata and the spans that are not article body.
+
+Pure functions: the pipeline reads a file and hands its bytes here; nothing in this module
+touches the disk or the network.
+
+Stages, in order (see :func:`parse_article`):
+
+1. :func:`decode_text` — BOMs, strict UTF-8, BOM-less UTF-16, then charset-normalizer
+   (CP949/EUC-KR...); binary or empty input raises :class:`IngestError`.
+2. Format: ``.md`` (YAML front matter), ``.txt``, ``.html`` (main text and metadata from
+   trafilatura).
+3. :func:`find_chrome` — web chrome (tickers, menus, share buttons, photo credits, related /
+   most-read blocks, copyright footers, bylines, datelines, markup...) becomes ``Removed`` spans;
+   the same scan infers metadata (outlet, byline, date, title) with its provenance.
+4. :func:`drop_repeated_lines` (across articles) — boilerplate lines an outlet repeats.
+
+Every regular expression runs on one short line at a time or starts with a literal, so a
+10 MB article or a 1 MB line without a break stays linear.
+"""
+
+from __future__ import annotations
+
+import bisect
+import codecs
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import charset_normalizer
+import yaml
+
+from crosscheck.models import Article, MetaValue, Removed
+
+__all__ = [
+    "REASONS",
+    "IngestError",
+    "decode_text",
+    "detect_language",
+    "drop_repeated_lines",
+    "find_chrome",
+    "normalize_date",
+    "parse_article",
+]
+
+#: Every reason a span can be removed for.
+REASONS = (
+    "front_matter", "markup", "image", "ticker", "nav", "share", "search", "button",
+    "photo_credit", "photo_caption", "related", "most_read", "copyright", "subscription",
+    "customer_service", "speaker_label", "byline", "dateline", "masthead", "repeated",
+)
+
+def _words(s: str) -> frozenset[str]:
+    """A set of the whitespace-separated words of ``s``."""
+    return frozenset(s.split())
+
+
+_SHORT = 300  # whole-line chrome rules only look at lines up to this length
+
+
+class IngestError(Exception):
+    """A file that cannot become an article; ``str()`` is ``"{path}: {reason}"``."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+# --------------------------------------------------------------------------------------------
+# Decoding
+
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_TEXT_CONTROLS = frozenset("\t\n\r\x0b\x0c\x1b")
+
+
+def _looks_binary(text: str) -> bool:
+    """True when a decoded string is mostly not text (NULs, controls, private/unassigned)."""
+    sample = text[:200_000]
+    if "\x00" in sample:
+        return True
+    bad = 0
+    for ch in sample:
+        if ch < " " and ch not in _TEXT_CONTROLS:
+            bad += 1
+        elif ch >= "\x7f":
+            cat = unicodedata.category(ch)
+            if cat in ("Cc", "Co", "Cn", "Cs") or ch == "\ufffd":
+                bad += 1
+    return bad > max(2, len(sample) // 50)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """Decode BOM-less UTF-16 recognised by its NUL pattern (ASCII-heavy text), else None."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    even, odd = data[0::2], data[1::2]
+    n = len(data) // 2
+    for zeros, other, enc in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        nul = zeros.count(0)
+        if nul >= n * 0.05 and other.count(0) * 4 <= nul:
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError:
+                return None
+            return None if _looks_binary(text) else text
+    return None
+
+
+def decode_text(data: bytes, path: str = "<bytes>") -> str:
+    """Decode a text file's bytes: BOM (dropped), strict UTF-8, UTF-16, then charset detection.
+
+    Raises :class:`IngestError` for empty or whitespace-only input, binary data, or bytes no
+    text encoding fits. Newlines are returned untouched.
+    """
+    if not data:
+        raise IngestError(path, "empty file")
+    text: str | None = None
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom):].decode(enc)
+            except UnicodeDecodeError as exc:
+                raise IngestError(path, f"cannot decode: invalid {enc} after its BOM ({exc.reason})"
+                                  ) from exc
+            break
+    if text is None:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+    if text is None and b"\x00" in data[:200_000]:
+        text = _utf16_without_bom(data)
+        if text is None:
+            raise IngestError(path, "binary data, not text")
+    if text is None:
+        head = data[:200_000]
+        controls = sum(1 for b in head if b < 0x20 and b not in (9, 10, 11, 12, 13, 27))
+        if controls > max(2, len(head) // 50):
+            raise IngestError(path, "binary data, not text")
+        best = charset_normalizer.from_bytes(data).best()
+        if best is None:
+            raise IngestError(path, "cannot decode: no text encoding fits "
+                                    "(tried utf-8, utf-16, cp949 and others)")
+        enc = "cp949" if best.encoding in ("euc_kr", "cp949") else best.encoding
+        try:
+            text = data.decode(enc)
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise IngestError(path, f"cannot decode: {exc}") from exc
+    if _looks_binary(text):
+        raise IngestError(path, "binary data, not text")
+    if not text.strip():
+        raise IngestError(path, "empty file (whitespace only)")
+    return text
+
+
+# --------------------------------------------------------------------------------------------
+# Language
+
+
+_STOPWORDS: dict[str, frozenset[str]] = {
+    "en": _words("the and of to in is that for on with was said as by it"),
+    "fr": _words("le la les des et est une dans que pour sur pas au du"),
+    "de": _words("der die und das ist nicht mit den von zu ein eine auf dem"),
+    "es": _words("el los las y que del una por con para es se al"),
+}
+
+
+def detect_language(text: str) -> str:
+    """Guess the ISO 639-1 language of a text from its script (Hangul ratio for Korean).
+
+    Returns "ko", "ja", "zh", "ru", "ar", "el", "he", "th", "hi", a Latin-script guess
+    ("en", "fr", "de", "es"; "en" by default) or "und" when there are no letters.
+    """
+    sample = text[:100_000]
+    counts = {"ko": 0, "ja": 0, "zh": 0, "ru": 0, "ar": 0, "el": 0, "he": 0, "th": 0, "hi": 0}
+    latin = 0
+    for ch in sample:
+        o = ord(ch)
+        if o < 0x80:
+            if ch.isalpha():
+                latin += 1
+        elif 0xAC00 <= o <= 0xD7A3 or 0x1100 <= o <= 0x11FF or 0x3130 <= o <= 0x318F:
+            counts["ko"] += 1
+        elif 0x3040 <= o <= 0x30FF:
+            counts["ja"] += 1
+        elif 0x4E00 <= o <= 0x9FFF:
+            counts["zh"] += 1
+        elif 0x0400 <= o <= 0x04FF:
+            counts["ru"] += 1
+        elif 0x0600 <= o <= 0x06FF:
+            counts["ar"] += 1
+        elif 0x0370 <= o <= 0x03FF:
+            counts["el"] += 1
+        elif 0x0590 <= o <= 0x05FF:
+            counts["he"] += 1
+        elif 0x0E00 <= o <= 0x0E7F:
+            counts["th"] += 1
+        elif 0x0900 <= o <= 0x097F:
+            counts["hi"] += 1
+        elif ch.isalpha() and o < 0x250:
+            latin += 1
+    total = latin + sum(counts.values())
+    if total == 0:
+        return "und"
+    if counts["ko"] >= 0.15 * total:
+        return "ko"
+    if counts["ja"] >= 0.1 * total:
+        return "ja"
+    best = max(counts, key=lambda k: counts[k])
+    if counts[best] > latin:
+        return best
+    words = re.findall(r"[^\W\d_]+", sample[:20_000].lower())
+    votes = {lang: sum(1 for w in words if w in sw) for lang, sw in _STOPWORDS.items()}
+    lang = max(votes, key=lambda k: votes[k])
+    return lang if votes[lang] > votes["en"] else "en"
+
+
+# --------------------------------------------------------------------------------------------
+# Dates
+
+
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
+    "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+_MONTH_RE = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|"
+             r"Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
+_TIME_RE = r"(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?"
+_DATE_RES = (
+    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})(?!\d)\.?"
+               r"(?:[ T]{1,3}" + _TIME_RE + r"(?:\.\d+)?(?P<tz>Z|[+-]\d{2}:?\d{2})?)?"),
+    re.compile(r"(?P<y>(?:19|20)\d{2})년\s?(?P<m>\d{1,2})월\s?(?P<d>\d{1,2})일"
+               r"(?:\s?(?P<ap>오전|오후)?\s?(?P<H>\d{1,2})(?::|시\s?)(?P<M>\d{1,2})분?)?"),
+    re.compile(r"\b(?P<mon>" + _MONTH_RE + r")\.?\s(?P<d>\d{1,2}),?\s(?P<y>(?:19|20)\d{2})"
+               r"(?:,?\s(?:at\s)?" + _TIME_RE + r"\s?(?P<ap>[AaPp]\.?[Mm]\.?)?)?"),
+    re.compile(r"\b(?P<d>\d{1,2})\s(?P<mon>" + _MONTH_RE + r")\.?,?\s(?P<y>(?:19|20)\d{2})"
+               r"(?:,?\s" + _TIME_RE + r")?"),
+)
+
+
+def _date_from_match(m: re.Match[str]) -> str | None:
+    """Turn one date match into an ISO 8601 string, or None when it is not a real date."""
+    g = m.groupdict()
+    try:
+        month = int(g["m"]) if g.get("m") else _MONTHS[g["mon"].lower()[:3]]
+        day = dt.date(int(g["y"]), month, int(g["d"]))
+    except (ValueError, KeyError):
+        return None
+    if not g.get("H"):
+        return day.isoformat()
+    hour, minute = int(g["H"]), int(g["M"])
+    ap = (g.get("ap") or "").lower().replace(".", "")
+    if ap in ("pm", "오후") and hour < 12:
+        hour += 12
+    elif ap in ("am", "오전") and hour == 12:
+        hour = 0
+    if hour > 23 or minute > 59:
+        return day.isoformat()
+    iso = f"{day.isoformat()}T{hour:02d}:{minute:02d}"
+    if g.get("S"):
+        iso += f":{int(g['S']):02d}"
+    tz = g.get("tz")
+    if tz:
+        iso += "+00:00" if tz == "Z" else (tz if ":" in tz else f"{tz[:3]}:{tz[3:]}")
+    return iso
+
+
+def _find_dates(s: str) -> list[tuple[int, int, str]]:
+    """All dates in a short string: (start, end, iso), in order, non-overlapping."""
+    found: list[tuple[int, int, str]] = []
+    for rx in _DATE_RES:
+        for m in rx.finditer(s):
+            iso = _date_from_match(m)
+            if iso and not any(a < m.end() and m.start() < b for a, b, _ in found):
+                found.append((m.start(), m.end(), iso))
+    return sorted(found)
+
+
+def normalize_date(value: str) -> str | None:
+    """The first date in ``value`` as ISO 8601 (date or date-time), or None."""
+    dates = _find_dates(value[:_SHORT])
+    return dates[0][2] if dates else None
+
+
+# --------------------------------------------------------------------------------------------
+# Outlets
+
+
+_KNOWN_OUTLETS: dict[str, tuple[str, ...]] = {
+    "연합뉴스": ("yna.co.kr", "yonhapnews.co.kr"), "연합뉴스TV": ("yonhapnewstv.co.kr",),
+    "뉴시스": ("newsis.com",), "뉴스1": ("news1.kr",), "아시아경제": ("asiae.co.kr",),
+    "세계일보": ("segye.com",), "한국경제TV": ("wowtv.co.kr",), "한국경제": ("hankyung.com",),
+    "매일경제": ("mk.co.kr",), "조선일보": ("chosun.com",), "중앙일보": ("joongang.co.kr",),
+    "동아일보": ("donga.com",), "한겨레": ("hani.co.kr",), "경향신문": ("khan.co.kr",),
+    "한국일보": ("hankookilbo.com",), "국민일보": ("kmib.co.kr",), "서울신문": ("seoul.co.kr",),
+    "문화일보": ("munhwa.com",), "서울경제": ("sedaily.com",), "머니투데이": ("mt.co.kr",),
+    "이데일리": ("edaily.co.kr",), "파이낸셜뉴스": ("fnnews.com",), "전자신문": ("etnews.com",),
+    "헤럴드경제": ("heraldcorp.com",), "뉴스핌": ("newspim.com",), "디지털타임스": ("dt.co.kr",),
+    "KBS": ("kbs.co.kr",), "MBC": ("imbc.com",), "SBS": ("sbs.co.kr",), "YTN": ("ytn.co.kr",),
+    "JTBC": ("jtbc.co.kr",), "MBN": ("mbn.co.kr",), "채널A": ("ichannela.com",),
+    "The Korea Herald": ("koreaherald.com",), "The Korea Times": ("koreatimes.co.kr",),
+    "Reuters": ("reuters.com",), "Associated Press": ("apnews.com",),
+    "Bloomberg": ("bloomberg.com",), "BBC": ("bbc.com", "bbc.co.uk"),
+    "The New York Times": ("nytimes.com",), "The Washington Post": ("washingtonpost.com",),
+    "The Guardian": ("theguardian.com",), "CNN": ("cnn.com",),
+}
+_WEBMAIL = _words(
+    "gmail.com naver.com daum.net hanmail.net kakao.com nate.com yahoo.com hotmail.com "
+    "outlook.com icloud.com proton.me protonmail.com korea.kr"
+)
+
+
+def _squash(s: str) -> str:
+    """Lower-case alphanumerics only: "META-X" and "metax" compare equal."""
+    return "".join(ch for ch in s.casefold() if ch.isalnum())
+
+
+def _domain_outlet(domain: str) -> str | None:
+    """A readable outlet name for a known domain (www./subdomains ignored), else None."""
+    d = domain.lower().strip(".")
+    for name, domains in _KNOWN_OUTLETS.items():
+        if any(d == k or d.endswith("." + k) for k in domains):
+            return name
+    return None
+
+
+def _gazetteer_name(s: str) -> str | None:
+    """The longest known outlet name occurring in ``s`` (spaces ignored), else None."""
+    squashed = _squash(s)
+    hits = [n for n in _KNOWN_OUTLETS if len(_squash(n)) >= 3 and _squash(n) in squashed]
+    return max(hits, key=len) if hits else None
+
+
+# --------------------------------------------------------------------------------------------
+# Line patterns (each applied to one stripped line of at most _SHORT characters)
+
+
+_TERMINAL = re.compile(
+    r"(?:다|요|죠|까|오|음|함|임|됨)[.!?]?[\"'”’」』)\]]*$|[.!?][\"'”’」』)\]]*$"
+)
+_KO_SENT_END = re.compile(r"(?:다|요|죠|까)[.!?][\"'”’)]*(?=\s|$)")
+_SPEAKER = re.compile(
+    r"^[<\[【(◀〈]\s*(?:앵\s?커|기\s?자|리\s?포\s?트|인터뷰|앵커\s?멘트|기자\s?멘트|녹취|현장음|싱크|"
+    r"클로징|[가-힣]{2,4}\s?(?:기자|앵커))\s*[>\]】)▶〉]$"
+)
+_SPEAKER_PREFIX = re.compile(r"^[\[【◀〈<]\s?(?:앵\s?커|기\s?자|리포트)\s?[\]】▶〉>]\s*")
+_TICKER_NAMES = (
+    r"(?:코스피|코스닥|코스피\s?200|KOSPI|KOSDAQ|나스닥|NASDAQ|Nasdaq|다우|다우존스|Dow|Dow Jones|"
+    r"S&P\s?500|니케이|닛케이|Nikkei|상해종합|원/달러|원·달러|달러/원|환율|비트코인|이더리움|"
+    r"국제유가|WTI|금값|Bitcoin|BTC|ETH)"
+)
+_NUM = r"[\(\[]?\s?[▲▼△▽+\-−↑↓]?\s?\d[\d,]*(?:\.\d+)?\s?%?\s?[\)\]]?"
+_TICKER = re.compile(rf"^(?:{_TICKER_NAMES}|{_NUM}|{_TICKER_NAMES}(?:\s+{_NUM}){{1,4}})$")
+_COPYRIGHT = re.compile(
+    r"ⓒ|©|\bCopyright\b|\(c\)\s|저작권자|무단\s?전재|재배포\s?금지|무단\s?배포|All rights reserved",
+    re.IGNORECASE,
+)
+_RIGHTS = re.compile(r"무단|재배포|전재|All rights|Copyright|저작권|금지", re.IGNORECASE)
+_EMAIL_AT = re.compile(r"[\w.+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,5}")
+_DOMAIN = re.compile(r"(?:https?://)?(?:www\.)?([a-z0-9-]{2,63}(?:\.[a-z0-9-]{2,63}){1,4})",
+                     re.IGNORECASE)
+_DATE_LABELS = re.compile(
+    r"기사\s?입력|최종\s?수정|입력|수정|등록|승인|발행|게재|송고|업데이트|일시|날짜|"
+    r"\b(?:Published|Updated|Posted|Last updated|Date|date|on|at|ET|EST|EDT|PT|PST|PDT|GMT|UTC|"
+    r"KST|Mon|Tue|Wed|Thu|Fri|Sat|Sun|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+    r"Sunday)\b|\([월화수목금토일]\)|[월화수목금토일]요일"
+)
+_PUBLISH_LABEL = re.compile(r"(?:기사\s?입력|입력|등록|게재|발행|송고|Published|Posted)\s?:?\s?$")
+_DATE_PREFIX = re.compile(r"^\s{0,8}(?:date|Date|DATE|날짜|일시|입력|등록)\s{0,3}:?\s{0,3}")
+_BYLINE_PART = re.compile(
+    r"^(?:[가-힣A-Za-z]{1,10}\s?=\s?)?(?:[가-힣]{1,8}(?:부|팀|국|센터)\s)?"
+    r"(?P<name>[가-힣]{2,4}|[A-Za-z][A-Za-z.\-]{0,20}(?:\s[A-Z][A-Za-z.\-]{0,20}){0,2})\s?"
+    r"(?:선임|수석|전문|객원|인턴|사진|영상|취재)?\s?"
+    r"(?:기자|특파원|논설위원|편집위원|에디터|PD|통신원)"
+    r"(?:\s?[\w.+-]{1,64}@[\w.-]{1,100})?$"
+)
+_BY_EN = re.compile(
+    r"^(?:By|BY|by)\s+(?P<name>[A-Z][\w'.\-]*(?:\s+(?:[A-Z][\w'.\-]*|and|&|de|van|von|der))*"
+    r"(?:\s*,\s*[A-Z][\w'.\-]*(?:\s+(?:[A-Z][\w'.\-]*|and|&))*)*)\s*$"
+)
+_WIRE_KO = re.compile(r"^\s{0,8}\((?P<place>[가-힣]{1,10})=(?P<outlet>[^()=\s][^()=]{0,14})\)\s?"
+                      r"(?:(?P<name>[가-힣]{2,4})\s?(?:기자|특파원)\s?=\s?)?")
+_WIRE_EN = re.compile(r"^\s{0,8}(?P<place>[A-Z][A-Z .,'-]{1,40}?)\s?"
+                      r"(?:,\s?[A-Z][a-z]{2,8}\.? ?\d{0,2}\s?)?"
+                      r"\((?P<outlet>[A-Za-z][A-Za-z .&]{0,29})\)\s?[-—–]{1,2}\s?")
+_CREDIT_LINE = re.compile(
+    r"^[\[(<]?\s?(?:사진|그래픽|자료|영상|출처|사진\s?제공|Photo|Photograph|Image|Graphic|Credit|"
+    r"Source)\s?(?:제공)?\s?[=:/]\s?[^\n]{1,50}?[\])>]?$"
+)
+_CREDIT_INLINE = re.compile(
+    r"[(\[<]\s?(?:사진|그래픽|자료|영상|출처|사진\s?제공|Photo|Image)\s?(?:제공)?\s?[=:]\s?"
+    r"[^()\[\]<>\n]{1,40}[)\]>]"
+)
+_AGENCIES = (
+    r"(?:연합뉴스|뉴시스|뉴스1|AP|AFP|EPA|로이터|Reuters|REUTERS|게티이미지|게티이미지뱅크|"
+    r"Getty Images|AP Photo|공동취재단|사진공동취재단|대통령실|Yonhap|Bloomberg|"
+    r"(?:AP|AFP|EPA|로이터)연합뉴스|연합뉴스TV|[가-힣A-Za-z]{1,12}\s제공)"
+)
+_CAPTION_TAIL = re.compile(rf"(?:[.…]|/)\s?{_AGENCIES}$")
+_CAPTION_EN = re.compile(
+    r"\((?:Photo|Photograph|Image)s?\s?(?:by|:)\s[^()]{1,60}\)$|^(?:Photo|Photograph)s?\s?(?:by|:)\s"
+    r"|[.!?]\s(?:Photo|Photograph|Image)s?\s?(?:by|:)\s[^.]{1,60}$"
+    r"|\b(?:REUTERS|AFP|AP)/[A-Z]"
+)
+_RELATED = re.compile(
+    r"^(?:관련\s?뉴스|관련\s?기사|관련기사\s?더보기|연관\s?기사|함께\s?볼\s?만한\s?뉴스|추천\s?기사|"
+    r"이\s?시각\s?주요뉴스|Related(?:\s(?:articles?|stories|news|coverage|content))?|"
+    r"Read more|Read next|More (?:stories|news|from .{1,30})|Recommended(?: for you)?|"
+    r"You may also like|Also read)\s?:?$",
+    re.IGNORECASE,
+)
+_MOST_READ = re.compile(
+    r"^(?:많이\s?본\s?뉴스|가장\s?많이\s?(?:본|읽힌)\s?뉴스|꼭\s?봐야\s?할\s?주요\s?뉴스|주요\s?뉴스|"
+    r"인기\s?기사|실시간\s?인기\s?기사|랭킹\s?뉴스|오늘의\s?(?:핫|인기)\s?\S{0,6}|"
+    r"(?:WEEKLY|DAILY|MONTHLY)\s?HOT|HOT\s?NEWS|BEST\s?클릭|Most (?:read|popular|viewed|shared)|"
+    r"Trending(?: now)?|Top stories|Popular now)\s?:?$",
+    re.IGNORECASE,
+)
+_MOST_READ_ANY = re.compile(r"가장\s?많이\s?읽힌|많이\s?본\s?뉴스|WEEKLY\s?HOT", re.IGNORECASE)
+_UI_SUFFIX = re.compile(r"(?:더보기|보기|닫기|바로가기|열기|접기|펼치기|전체보기|more|›|»|>)$",
+                        re.IGNORECASE)
+_SUBSCRIBE = re.compile(r"구독|뉴스레터|\bSubscribe\b|\bnewsletter\b|\bSign up\b|알림\s?받기",
+                        re.IGNORECASE)
+_SERVICE = re.compile(
+    r"고객센터|공지사항|이벤트|회원가입|로그인|제휴문의|광고문의|기사제보|개인정보\s?처리방침|이용약관|"
+    r"청소년\s?보호정책|마이페이지|마이핀|Terms of (?:Use|Service)|Privacy Policy|Contact us|"
+    r"About us|Advertise with us",
+    re.IGNORECASE,
+)
+_MASTHEAD_KO = re.compile(
+    r"^[가-힣]{2,8}(?:일보|신문|뉴스|경제|방송|타임스|저널|헤럴드|미디어|데일리)$"
+)
+_MASTHEAD_EN = re.compile(
+    r"^(?:The\s)?(?:[A-Z][\w&'.-]*\s){0,3}(?:Times|Post|News|Herald|Journal|Daily|Tribune|"
+    r"Gazette|Chronicle|Guardian|Telegraph|Observer|Monitor|Star|Examiner|Lantern|Courier)$"
+)
+_NAV_SHARE = _words(
+    "공유 공유하기 url url복사 링크복사 복사 인쇄 프린트 메일 이메일 스크랩 페이스북 트위터 "
+    "카카오톡 카카오스토리 밴드 네이버밴드 텔레그램 글자크기 글씨크기 기사저장 "
+    "share print email e-mail "
+    "facebook twitter x linkedin whatsapp reddit copy link save 가 가+ 가- 좋아요 댓글 "
+    "comments comment"
+)
+_NAV_SEARCH = _words("검색 검색어 search")
+_NAV_BUTTON = _words("버튼 button 닫기 close")
+_NAV_WORDS = _words(
+    "홈 home 메뉴 menu 전체메뉴 top open 로그인 login 회원가입 마이페이지 정치 경제 사회 국제 "
+    "문화 스포츠 연예 오피니언 포토 영상 사설 칼럼 전체기사 라이프 과학 산업 증권 부동산 it "
+    "world business politics opinion sports tech technology science video videos photos photo "
+    "live latest more 더보기 이전 다음 목록 previous next back 이전기사 다음기사 포토뉴스 "
+    "tv 뉴스 news 기사 전체 sections"
+)
+_SECTION_BLOCK = _words("포토 오피니언 영상 포토뉴스 photos photo video videos opinion")
+_MD_HEADING = re.compile(r"^ {0,3}#{1,6}(?:\s+|$)")
+_MD_QUOTE = re.compile(r"^ {0,3}(?:>\s?)+")
+_MD_BULLET = re.compile(r"^\s{0,12}[-*+]\s+")
+_MD_HR = re.compile(r"^ {0,3}(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
+_MD_REFDEF = re.compile(r"^ {0,3}\[[^\]\n]{1,200}\]:\s?\S")
+_MD_EMPH = re.compile(r"\*\*|__|~~|`")
+_MD_LINK = re.compile(r"(!?)\[([^\[\]\n]{0,500})\]\(([^()\s]{0,2000})(?:\s\"[^\"\n]{0,200}\")?\)")
+_MD_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]{0,15}(?:\s[^<>\n]{0,200})?/?>|<!--[^\n]{0,500}?-->")
+_LINE_BREAKS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+def _is_sentence(s: str) -> bool:
+    """True when a stripped line reads as a sentence (Korean predicate ending or ./!/?)."""
+    if _KO_SENT_END.search(s[-12:] + " "):
+        return True
+    return len(s.split()) >= 6 and bool(re.search(r"[.!?][\"'”’)]*$", s[-6:]))
+
+
+def _is_substantial(s: str) -> bool:
+    """A line long and sentence-like enough to end a related/most-read block."""
+    return (len(s) >= 40 and _is_sentence(s)) or len(s) >= 120
+
+
+def _nav_reason(s: str) -> str | None:
+    """share / search / button / nav when every token of a short line is a UI word."""
+    if len(s) > 60:
+        return None
+    toks = [t.strip("·|/,:()[]") for t in s.casefold().split()]
+    toks = [t for t in toks if t]
+    if not toks:
+        return "nav" if s.strip("-+|/·•") == "" else None
+    vocab = _NAV_SHARE | _NAV_SEARCH | _NAV_BUTTON | _NAV_WORDS
+    if not all(t in vocab or t in "-+" for t in toks):
+        return None
+    if (any(t in _NAV_SHARE for t in toks) and len(toks) > 1) or toks[0] in _NAV_SHARE - {"x"}:
+        return "share"
+    if any(t in _NAV_SEARCH for t in toks):
+        return "search"
+    if any(t in _NAV_BUTTON for t in toks):
+        return "button"
+    return "nav"
+
+
+def _copyright_name(s: str) -> str | None:
+    """The outlet named by a copyright line: "[ⓒ META-X. 무단전재…]" -> "META-X"."""
+    m = re.search(r"ⓒ|©|\(c\)|Copyright|저작권자", s, re.IGNORECASE)
+    if not m:
+        return None
+    rest = s[m.end():]
+    rest = re.sub(r"^\s*(?:ⓒ|©|\(c\)|Copyright)", "", rest, flags=re.IGNORECASE)
+    cut = re.search(r"무단|재배포|All rights|\.\s|[|\]>]|$", rest, re.IGNORECASE)
+    rest = rest[: cut.start()] if cut else rest
+    rest = rest.split(",")[-1]
+    rest = re.sub(r"\((?:www\.|https?://)[^)]{0,100}\)|(?:www\.|https?://)\S{1,100}", "", rest)
+    rest = re.sub(r"(?<!\w)(?:19|20)\d{2}(?:\s?[-–]\s?(?:19|20)\d{2})?(?!\w)|㈜|\(주\)|주식회사|"
+                  r"\b(?:Inc|Ltd|LLC|Co|Corp)\.?", "", rest)
+    name = rest.strip(" .:-–—[]<>()'\"\t")
+    if not (1 <= len(name) <= 40) or not any(ch.isalpha() for ch in name):
+        return None
+    return name
+
+
+@dataclass
+class _Line:
+    """One non-blank line: offsets of its stripped content and what was decided about it."""
+
+    start: int
+    end: int
+    s: str
+    reason: str | None = None
+    block: str | None = None  # reason of a related / most-read block this line starts
+
+
+@dataclass
+class _Scan:
+    """Working state of one chrome scan: removed spans and metadata candidates."""
+
+    spans: list[Removed] = field(default_factory=list)
+    cands: list[tuple[str, int, MetaValue]] = field(default_factory=list)
+
+    def meta(self, name: str, priority: int, value: str, source: str,
+             start: int | None = None, end: int | None = None) -> None:
+        """Record a metadata candidate; the highest priority (then the earliest) wins."""
+        value = value.strip()
+        if value:
+            self.cands.append((name, priority, MetaValue(value, source, start, end)))
+
+
+def _iter_lines(text: str, start: int = 0) -> Iterator[_Line]:
+    """Non-blank lines of ``text[start:]`` with offsets of their stripped content."""
+    pos = start
+    for raw in text[start:].splitlines(keepends=True):
+        content = raw.rstrip(_LINE_BREAKS)
+        s = content.strip()
+        if s:
+            lead = len(content) - len(content.lstrip())
+            yield _Line(pos + lead, pos + lead + len(s), s)
+        pos += len(raw)
+
+
+# Priorities of metadata sources (higher wins).
+_P_FRONT, _P_HTML, _P_COPY, _P_MAST, _P_LINE, _P_WIRE, _P_EMAIL, _P_FOOT, _P_FIRST = (
+    100, 90, 80, 70, 65, 60, 50, 40, 30)
+
+
+def _classify(ln: _Line, scan: _Scan, head: bool) -> None:
+    """Decide whether one short line is chrome, recording metadata found in it."""
+    s = ln.s
+    if s.startswith("![") and s.endswith(")") and "](" in s:
+        ln.reason = "image"
+        return
+    if _SPEAKER.match(s):
+        ln.reason = "speaker_label"
+        return
+    if _TICKER.match(s):
+        ln.reason = "ticker"
+        return
+    if _COPYRIGHT.search(s) and not (_is_sentence(s) and len(s) > 150):
+        ln.reason = "copyright"
+        name = _copyright_name(s) if _RIGHTS.search(s) or s[:1] in "[<(" else None
+        if name:
+            scan.meta("outlet", _P_COPY, name, "copyright_line", ln.start, ln.end)
+            for dm in _DOMAIN.finditer(s):
+                if "." in dm.group(1) and not dm.group(1)[0].isdigit():
+                    scan.meta("domain_map", 0, f"{dm.group(1).lower()}\t{name}", "copyright_line")
+        return
+    if (_MOST_READ_ANY.search(s) and not _is_sentence(s[-30:])) or _MOST_READ.match(s):
+        ln.reason = ln.block = "most_read"
+        return
+    if _MOST_READ_ANY.search(s) and len(s) < 120:
+        ln.reason = "most_read"
+        return
+    if _RELATED.match(s):
+        ln.reason = ln.block = "related"
+        return
+    if _dateline(ln, scan):
+        return
+    if _byline(s, ln, scan):
+        return
+    if _CREDIT_LINE.match(s) or (len(s) <= 120 and (_CAPTION_TAIL.search(s) or
+                                                    _CAPTION_EN.search(s))):
+        ln.reason = "photo_credit" if _CREDIT_LINE.match(s) else "photo_caption"
+        return
+    nav = _nav_reason(s)
+    if nav:
+        ln.reason = nav
+        if s.casefold() in _SECTION_BLOCK:
+            ln.block = "nav"
+        return
+    if len(s) <= 40 and not _is_sentence(s) and _UI_SUFFIX.search(s):
+        ln.reason = "nav"
+        return
+    if len(s) <= 80 and _SUBSCRIBE.search(s) and not _is_sentence(s):
+        ln.reason = "subscription"
+        return
+    if len(s) <= 30 and _SERVICE.search(s) and not _is_sentence(s):
+        ln.reason = "customer_service"
+        return
+    if head and len(s) <= 24 and (_MASTHEAD_KO.match(s) or _MASTHEAD_EN.match(s)
+                                  or (_gazetteer_name(s) and _squash(_gazetteer_name(s) or "")
+                                      == _squash(s))):
+        ln.reason = "masthead"
+        scan.meta("outlet", _P_MAST, _gazetteer_name(s) or s, "masthead", ln.start, ln.end)
+
+
+def _emails(s: str, scan: _Scan, ln: _Line) -> None:
+    """Record the domains of e-mail addresses in a short line."""
+    for m in _EMAIL_AT.finditer(s):
+        domain = m.group(0).split("@", 1)[1].lower()
+        if domain not in _WEBMAIL:
+            scan.meta("email_domain", 0, domain, "email_domain",
+                      ln.start + m.start(), ln.start + m.end())
+
+
+def _dateline(ln: _Line, scan: _Scan) -> bool:
+    """A line made only of dates, date labels and e-mail addresses (or a byline plus those)."""
+    s = ln.s
+    if len(s) > 160:
+        return False
+    dates = _find_dates(s)
+    if not dates:
+        return False
+    residual = s
+    for a, b, _ in reversed(dates):
+        residual = residual[:a] + " " + residual[b:]
+    residual = _EMAIL_AT.sub(" ", residual)
+    residual = _DATE_LABELS.sub(" ", residual)
+    residual = re.sub(r"[\s|:·,()\[\]/\-–—~]+", " ", residual).strip()
+    if residual and not _BYLINE_PART.match(residual) and not _BY_EN.match(residual):
+        return False
+    pick = dates[0]
+    for d in dates:
+        if _PUBLISH_LABEL.search(s[: d[0]]):
+            pick = d
+            break
+    scan.meta("published", _P_LINE, pick[2], "dateline", ln.start + pick[0], ln.start + pick[1])
+    _emails(s, scan, ln)
+    if residual:
+        _byline(residual, ln, scan, whole=False)
+        ln.reason = "byline"
+    else:
+        ln.reason = "dateline"
+    return True
+
+
+def _byline(s: str, ln: _Line, scan: _Scan, whole: bool = True) -> bool:
+    """A byline line: "김철수 기자", "경주=… 기자, 워싱턴=… 특파원", "By Jane Doe"."""
+    if len(s) > 120:
+        return False
+    names: list[str] = []
+    m_en = _BY_EN.match(s)
+    if m_en:
+        names.append(m_en.group("name"))
+    else:
+        for part in re.split(r"\s?[,·/]\s?", s):
+            m = _BYLINE_PART.match(part.strip())
+            if not m:
+                return False
+            names.append(m.group("name"))
+    if not names:
+        return False
+    scan.meta("byline", _P_LINE, ", ".join(names), "byline_line", ln.start, ln.end)
+    _emails(ln.s, scan, ln)
+    if whole:
+        ln.reason = "byline"
+    return True
+
+
+def _is_menu_token(s: str) -> bool:
+    """A single short token with no sentence punctuation (a menu entry)."""
+    return len(s) <= 10 and " " not in s and not _TERMINAL.search(s)
+
+
+def _inline(ln: _Line, text: str, fmt: str, scan: _Scan, first_body: bool) -> None:
+    """Spans inside a kept line: date/wire prefixes, speaker prefixes, credits, markup."""
+    s = text[ln.start:ln.end]
+    base = ln.start
+    spans = scan.spans
+    if first_body:
+        m = _DATE_PREFIX.match(s)
+        if m:
+            dates = _find_dates(s[m.end(): m.end() + 40])
+            if dates and dates[0][0] == 0:
+                end = m.end() + dates[0][1]
+                scan.meta("published", _P_LINE, dates[0][2], "dateline", base + m.end(),
+                          base + end)
+                spans.append(Removed(base, base + end, "dateline"))
+        for rx in (_WIRE_KO, _WIRE_EN):
+            w = rx.match(s[:120])
+            if w:
+                spans.append(Removed(base, base + w.end(), "dateline"))
+                outlet = w.group("outlet").strip()
+                scan.meta("outlet", _P_WIRE, _gazetteer_name(outlet) or outlet, "dateline",
+                          base + w.start("outlet"), base + w.end("outlet"))
+                if "name" in w.groupdict() and w.group("name"):
+                    scan.meta("byline", _P_LINE - 1, w.group("name"), "dateline")
+                break
+    m = _SPEAKER_PREFIX.match(s)
+    if m:
+        spans.append(Removed(base, base + m.end(), "speaker_label"))
+    credit_at = s.find("사진") if "사진" in s else -1
+    if credit_at >= 0 or "(Photo" in s or "제공" in s or "자료" in s or "출처" in s:
+        credits = list(_CREDIT_INLINE.finditer(s))
+        if credits:
+            rest = "".join(s[a:b] for a, b in zip(
+                [0, *(c.end() for c in credits)], [*(c.start() for c in credits), len(s)],
+                strict=True)) if len(s) <= _SHORT else s
+            if len(rest.strip()) <= 150 and len(_KO_SENT_END.findall(rest)) <= 1 \
+                    and rest.count(". ") <= 1:
+                ln.reason = "photo_caption"
+                spans.append(Removed(ln.start, ln.end, "photo_caption"))
+                return
+            for c in credits:
+                spans.append(Removed(base + c.start(), base + c.end(), "photo_credit"))
+    if "](" in s:
+        for lk in _MD_LINK.finditer(s):
+            if lk.group(1):  # inline image
+                spans.append(Removed(base + lk.start(), base + lk.end(), "image"))
+            else:
+                spans.append(Removed(base + lk.start(), base + lk.start() + 1, "markup"))
+                spans.append(Removed(base + lk.end(2), base + lk.end(), "markup"))
+    if fmt != "md":
+        return
+    line_start = text.rfind("\n", 0, ln.start) + 1
+    raw = text[line_start:ln.end]
+    for rx in (_MD_QUOTE, _MD_HEADING, _MD_BULLET):
+        m = rx.match(raw)
+        if m and m.end() > 0:
+            spans.append(Removed(line_start, line_start + m.end(), "markup"))
+            raw_off = m.end()
+            raw = raw[raw_off:]
+            line_start += raw_off
+    if _MD_HEADING.match(text[text.rfind("\n", 0, ln.start) + 1:ln.end]):
+        closing = re.search(r"\s#+$", s)
+        if closing:
+            spans.append(Removed(base + closing.start(), ln.end, "markup"))
+    for m in _MD_EMPH.finditer(s):
+        spans.append(Removed(base + m.start(), base + m.end(), "markup"))
+    if "<" in s:
+        for m in _MD_TAG.finditer(s):
+            spans.append(Removed(base + m.start(), base + m.end(), "markup"))
+
+
+def _scan_text(text: str, language: str, start: int = 0, fmt: str = "txt") -> _Scan:
+    """Classify every line of ``text[start:]``: chrome spans plus metadata candidates."""
+    scan = _Scan()
+    lines = list(_iter_lines(text, start))
+    for i, ln in enumerate(lines):
+        if len(ln.s) <= _SHORT:
+            if fmt == "md" and (_MD_HR.match(ln.s) or _MD_REFDEF.match(ln.s)):
+                ln.reason = "markup"
+                continue
+            _classify(ln, scan, head=i < 3)
+    # Menus: three or more single-token lines in a row.
+    run: list[_Line] = []
+    for ln in [*lines, _Line(0, 0, "")]:
+        if ln.s and (ln.reason in (None, "nav", "button", "search", "share")
+                     and _is_menu_token(ln.s)):
+            run.append(ln)
+            continue
+        if len(run) >= 3:
+            for r in run:
+                r.reason = r.reason or "nav"
+        run = []
+    # Related / most-read / photo-section blocks: the list-like lines after such a heading.
+    block: str | None = None
+    for ln in lines:
+        if ln.block:
+            block = ln.block
+            continue
+        if block is None:
+            continue
+        if ln.reason is None and _is_substantial(ln.s):
+            block = None
+            continue
+        if ln.reason is None:
+            ln.reason = block
+    # Copyright names map domains (www.asiae.co.kr -> 아시아경제).
+    domain_map: dict[str, str] = {}
+    for name, _, mv in scan.cands:
+        if name == "domain_map":
+            dom, outlet = mv.value.split("\t", 1)
+            domain_map[dom.removeprefix("www.")] = outlet
+    copy_names = [mv.value for n, _, mv in scan.cands if n == "outlet" and mv.source ==
+                  "copyright_line"]
+    for _name, _, mv in [c for c in scan.cands if c[0] == "email_domain"]:
+        dom = mv.value
+        readable: str | None = domain_map.get(dom) or next(
+            (o for d, o in domain_map.items() if dom.endswith("." + d) or d.endswith("." + dom)),
+            None) or _domain_outlet(dom)
+        if readable is None:
+            label = _squash(dom.split(".")[0])
+            readable = next((c for c in copy_names if _squash(c) == label), None)
+        scan.meta("outlet", _P_EMAIL, readable or dom, "email_domain", mv.start, mv.end)
+    # A first line equal to the copyright name is a masthead.
+    for ln in lines[:3]:
+        if ln.reason is None and any(_squash(ln.s) == _squash(c) for c in copy_names):
+            ln.reason = "masthead"
+            scan.meta("outlet", _P_MAST, ln.s, "masthead", ln.start, ln.end)
+    # Outlet names in footer chrome (not in photo credits, which name agencies).
+    footer = ("related", "most_read", "nav", "customer_service", "subscription", "button")
+    for ln in lines[len(lines) // 2:]:
+        if ln.reason in footer:
+            gname = _gazetteer_name(ln.s)
+            if gname:
+                scan.meta("outlet", _P_FOOT, gname, "footer", ln.start, ln.end)
+                break
+    # Whole-line spans, then in-line spans of the kept lines.
+    first_body = True
+    for ln in lines:
+        if ln.reason:
+            scan.spans.append(Removed(ln.start, ln.end, ln.reason))
+            continue
+        _inline(ln, text, fmt, scan, first_body)
+        if ln.reason is None and first_body and len(ln.s) >= 20:
+            first_body = False if _is_sentence(ln.s) or len(ln.s) >= 60 else first_body
+    # Title: the first kept, substantial line that is not a sentence.
+    kept = [ln for ln in lines if ln.reason is None]
+    for ln in kept[:3]:
+        s = text[ln.start:ln.end]
+        visible = _visible(s, ln.start, scan.spans)
+        if 6 <= len(visible) <= 150 and not re.search(r"(?<!\.\.)[.。]$", visible) \
+                and not _is_sentence(visible):
+            source = "markdown_heading" if fmt == "md" and _MD_HEADING.match(s) else "first_line"
+            scan.meta("title", _P_FIRST + (5 if source == "markdown_heading" else 0), visible,
+                      source, ln.start, ln.end)
+            break
+        if len(visible) >= 6:
+            break
+    return scan
+
+
+def _visible(s: str, base: int, spans: list[Removed]) -> str:
+    """A line's text without the removed spans that fall inside it."""
+    out: list[str] = []
+    pos = 0
+    for r in sorted((sp.start, sp.end) for sp in spans
+                    if sp.end > base and sp.start < base + len(s)):
+        a, b = max(r[0] - base, 0), min(r[1] - base, len(s))
+        if a > pos:
+            out.append(s[pos:a])
+        pos = max(pos, b)
+    out.append(s[pos:])
+    return "".join(out).strip()
+
+
+def _normalize_spans(spans: Iterable[Removed], n: int) -> tuple[Removed, ...]:
+    """Clamp to the text, drop empties, sort, and merge overlapping spans (first reason wins)."""
+    ordered = sorted(
+        (Removed(max(0, r.start), min(n, r.end), r.reason) for r in spans),
+        key=lambda r: (r.start, -r.end),
+    )
+    out: list[Removed] = []
+    for r in ordered:
+        if r.end <= r.start:
+            continue
+        if out and r.start < out[-1].end:
+            if r.end > out[-1].end:
+                out[-1] = Removed(out[-1].start, r.end, out[-1].reason)
+            continue
+        out.append(r)
+    return tuple(out)
+
+
+def find_chrome(text: str, language: str, start: int = 0, fmt: str = "txt") -> list[Removed]:
+    """Spans of ``text[start:]`` that are not article body (web chrome, bylines, markup...).
+
+    ``fmt`` "md" also strips Markdown markup characters. The spans are sorted and
+    non-overlapping; ``text[r.start:r.end]`` is exactly what was removed.
+    """
+    del language  # the rules are bilingual; kept for a language-specific future
+    return list(_normalize_spans(_scan_text(text, "", start, fmt).spans, len(text)))
+
+
+# --------------------------------------------------------------------------------------------
+# Front matter
+
+
+_FM_KEYS = {
+    "outlet": "outlet", "source": "outlet", "publisher": "outlet", "site": "outlet",
+    "title": "title", "headline": "title",
+    "published": "published", "date": "published", "published_at": "published",
+    "url": "url", "link": "url",
+    "language": "language", "lang": "language",
+    "byline": "byline", "author": "byline", "authors": "byline",
+    "primary": "primary",
+}
+
+
+def _front_matter(path: str, text: str, strict: bool) -> tuple[dict[str, Any], int] | None:
+    """Parse ``---`` YAML front matter at the top: (mapping, end offset), or None if absent.
+
+    With ``strict`` a malformed block raises :class:`IngestError` naming the YAML error's line;
+    otherwise (plain .txt) a malformed block is simply not front matter.
+    """
+    first_nl = text.find("\n")
+    if first_nl < 0 or text[:first_nl].rstrip("\r \t") != "---":
+        return None
+    pos = first_nl + 1
+    close = -1
+    while pos <= len(text):
+        nl = text.find("\n", pos)
+        line_end = len(text) if nl < 0 else nl
+        if text[pos:line_end].rstrip("\r \t") in ("---", "..."):
+            close = pos
+            break
+        if nl < 0:
+            break
+        pos = nl + 1
+    if close < 0:
+        return None
+    block = text[first_nl + 1:close]
+    end = text.find("\n", close)
+    end = len(text) if end < 0 else end + 1
+    try:
+        data = yaml.safe_load(block) if block.strip() else {}
+    except yaml.YAMLError as exc:
+        if not strict:
+            return None
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 2}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise IngestError(path, f"malformed YAML front matter{where}: {problem}") from exc
+    if not isinstance(data, dict):
+        if not strict:
+            return None
+        raise IngestError(path, "malformed YAML front matter: expected key: value pairs, "
+                                f"got {type(data).__name__}")
+    if not strict and not any(str(k).lower() in _FM_KEYS for k in data):
+        return None
+    return data, end
+
+
+def _front_matter_meta(data: dict[str, Any], text: str, end: int, scan: _Scan) -> None:
+    """Turn front-matter keys into metadata candidates that beat every inferred value."""
+    for key, value in data.items():
+        name = _FM_KEYS.get(str(key).lower())
+        if name is None or value is None:
+            continue
+        m = re.search(rf"(?m)^{re.escape(str(key))}\s*:", text[:end])
+        start, stop = (m.start(), text.find("\n", m.start())) if m else (0, end)
+        stop = end if stop < 0 else stop
+        if name == "primary":
+            flag = value if isinstance(value, bool) else str(value).strip().lower() in (
+                "true", "yes", "y", "1", "on")
+            scan.meta("primary", _P_FRONT, "true" if flag else "false", "front_matter", start,
+                      stop)
+            continue
+        if isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        if isinstance(value, dt.datetime | dt.date):
+            value = value.isoformat()
+        sval = str(value)
+        if name == "published":
+            sval = normalize_date(sval) or sval
+        scan.meta(name, _P_FRONT, sval, "front_matter", start, stop)
+
+
+# --------------------------------------------------------------------------------------------
+# HTML
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """The charset an HTML page declares in a <meta> tag, if Python knows it."""
+    m = re.search(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?([A-Za-z0-9_-]{2,30})", data[:4096],
+                  re.IGNORECASE)
+    if not m:
+        return None
+    try:
+        return codecs.lookup(m.group(1).decode("ascii")).name
+    except LookupError:
+        return None
+
+
+def _decode_html(path: str, data: bytes) -> str:
+    """Decode HTML bytes, trusting a declared charset when UTF-8 does not fit."""
+    try:
+        return decode_text(data, path)
+    except IngestError:
+        declared = _declared_charset(data)
+        if declared is None:
+            raise
+        try:
+            return data.decode("cp949" if declared == "euc_kr" else declared)
+        except UnicodeDecodeError as exc:
+            raise IngestError(path, f"cannot decode: {exc}") from exc
+
+
+def _html(path: str, data: bytes, scan: _Scan) -> str:
+    """Main text of an HTML page via trafilatura; its metadata become candidates."""
+    import trafilatura  # deferred: importing trafilatura costs ~0.5 s
+
+    html = _decode_html(path, data)
+    try:
+        doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
+                                          include_tables=True)
+    except Exception as exc:  # trafilatura/lxml raise many kinds on broken markup
+        raise IngestError(path, f"cannot parse HTML: {exc}") from exc
+    text = getattr(doc, "text", None) if doc is not None else None
+    if not text or not text.strip():
+        raise IngestError(path, "HTML page has no main text")
+    for attr, name in (("title", "title"), ("author", "byline"), ("sitename", "outlet"),
+                       ("url", "url")):
+        value = getattr(doc, attr, None)
+        if value:
+            scan.meta(name, _P_HTML, str(value), "html_meta")
+    date = getattr(doc, "date", None)
+    if date:
+        scan.meta("published", _P_HTML, normalize_date(str(date)) or str(date), "html_meta")
+    host = getattr(doc, "hostname", None)
+    if host and not getattr(doc, "sitename", None):
+        scan.meta("outlet", _P_EMAIL, _domain_outlet(str(host)) or str(host), "html_meta")
+    return str(text)
+
+
+# --------------------------------------------------------------------------------------------
+# Articles
+
+
+def _format(path: str, data: bytes) -> str:
+    """txt / md / html from the file suffix, sniffing unknown suffixes."""
+    lower = path.lower()
+    if lower.endswith((".md", ".markdown", ".mdown")):
+        return "md"
+    if lower.endswith((".html", ".htm", ".xhtml")):
+        return "html"
+    if lower.endswith((".txt", ".text")):
+        return "txt"
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<!doctype html", b"<html")):
+        return "html"
+    return "txt"
+
+
+def _pick(cands: list[tuple[str, int, MetaValue]]) -> dict[str, MetaValue]:
+    """The winning candidate per field: highest priority, then the first found."""
+    best: dict[str, tuple[int, MetaValue]] = {}
+    for name, prio, mv in cands:
+        if name in ("domain_map", "email_domain"):
+            continue
+        if name not in best or prio > best[name][0]:
+            best[name] = (prio, mv)
+    return {k: v[1] for k, v in best.items()}
+
+
+def parse_article(path: str, data: bytes, article_id: str) -> Article:
+    """Decode one file's bytes into an :class:`Article` with metadata and removed spans.
+
+    ``path`` picks the format (.txt, .md, .html) and names the file in errors; the caller reads
+    the bytes. Raises :class:`IngestError` (and nothing else) for input that is not an article.
+    """
+    fmt = _format(path, data)
+    scan = _Scan()
+    spans: list[Removed] = []
+    body_start = 0
+    if fmt == "html":
+        text = _html(path, data, scan)
+    else:
+        text = decode_text(data, path)
+        fm = _front_matter(path, text, strict=fmt == "md")
+        if fm is not None:
+            fm_data, body_start = fm
+            spans.append(Removed(0, body_start, "front_matter"))
+            _front_matter_meta(fm_data, text, body_start, scan)
+            if not text[body_start:].strip():
+                raise IngestError(path, "no article text after the front matter")
+    language_hint = detect_language(text[body_start:])
+    body_scan = _scan_text(text, language_hint, body_start, fmt)
+    scan.cands.extend(body_scan.cands)
+    spans.extend(body_scan.spans)
+    meta = _pick(scan.cands)
+    if "language" not in meta:
+        meta["language"] = MetaValue(language_hint, "detected")
+    removed = _normalize_spans(spans, len(text))
+    if fmt == "html" and not _has_body(text, removed):
+        raise IngestError(path, "HTML page has no main text")
+
+    def val(name: str) -> str | None:
+        mv = meta.get(name)
+        return mv.value if mv else None
+
+    return Article(
+        id=article_id,
+        path=path,
+        text=text,
+        sha256=hashlib.sha256(data).hexdigest(),
+        format=fmt,
+        language=val("language") or language_hint,
+        outlet=val("outlet"),
+        title=val("title"),
+        published=val("published"),
+        url=val("url"),
+        byline=val("byline"),
+        primary=val("primary") == "true",
+        meta=tuple(sorted(meta.items())),
+        removed=removed,
+    )
+
+
+def _has_body(text: str, removed: tuple[Removed, ...]) -> bool:
+    """True when some non-whitespace character of ``text`` is outside the removed spans."""
+    pos = 0
+    for r in removed:
+        if text[pos:r.start].strip():
+            return True
+        pos = max(pos, r.end)
+    return bool(text[pos:].strip())
+
+
+def _covered(spans: tuple[Removed, ...], start: int, end: int,
+             starts: list[int] | None = None) -> bool:
+    """True when ``[start, end)`` lies entirely inside removed spans (sorted, merged)."""
+    if starts is None:
+        starts = [r.start for r in spans]
+    pos = start
+    i = bisect.bisect_right(starts, pos) - 1
+    i = max(i, 0)
+    while pos < end and i < len(spans):
+        r = spans[i]
+        if r.start > pos:
+            return False
+        if r.end > pos:
+            pos = r.end
+        i += 1
+    return pos >= end
+
+
+def drop_repeated_lines(articles: list[Article], min_chars: int = 8) -> list[Article]:
+    """Remove boilerplate: lines (stripped, ≥ ``min_chars``) that recur in two or more articles
+    of the same outlet go to ``removed`` with reason "repeated".
+
+    A line that also occurs in an article of another (or an unknown) outlet is kept: it may be
+    a quote both outlets carry. Articles come back in the same order.
+    """
+    per_article: list[dict[str, list[tuple[int, int]]]] = []
+    seen_in: dict[str, set[int]] = {}
+    outlets_of: dict[str, set[str]] = {}
+    for idx, art in enumerate(articles):
+        key = _squash(art.outlet) if art.outlet else f"?{art.id}"
+        found: dict[str, list[tuple[int, int]]] = {}
+        starts = [r.start for r in art.removed]
+        for ln in _iter_lines(art.text):
+            if len(ln.s) < min_chars or _covered(art.removed, ln.start, ln.end, starts):
+                continue
+            found.setdefault(ln.s, []).append((ln.start, ln.end))
+        per_article.append(found)
+        for s in found:
+            seen_in.setdefault(s, set()).add(idx)
+            outlets_of.setdefault(s, set()).add(key)
+    out: list[Article] = []
+    for art, found in zip(articles, per_article, strict=True):
+        if not art.outlet:
+            out.append(art)
+            continue
+        extra = [Removed(a, b, "repeated") for s, locs in found.items()
+                 if len(seen_in[s]) >= 2 and len(outlets_of[s]) == 1 for a, b in locs]
+        if not extra:
+            out.append(art)
+            continue
+        out.append(replace(art, removed=_normalize_spans([*art.removed, *extra], len(art.text))))
+    return out

@@ -1,0 +1,155 @@
+"""The small frozen records every stage passes along.
+
+ingest -> Article (+ removed spans)   split -> Claim   facets -> Facet
+embed -> vectors   cluster -> Cluster   compare -> Finding
+
+All offsets are Python ``str`` offsets into ``Article.text``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Literal
+
+FindingKind = Literal["agree", "add_detail", "diverge"]
+ReviewStatus = Literal["open", "confirmed", "dismissed"]
+
+
+def content_id(*parts: object, size: int = 12) -> str:
+    """A short, stable id: the sha256 of the parts joined by NUL."""
+    h = hashlib.sha256("\x00".join(str(p) for p in parts).encode("utf-8"))
+    return h.hexdigest()[:size]
+
+
+@dataclass(frozen=True)
+class Removed:
+    """A span of an article's text left out of the claims, and why."""
+
+    start: int
+    end: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class MetaValue:
+    """A metadata value and where it came from (front matter, a copyright line...)."""
+
+    value: str
+    source: str
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    """One source document, decoded.
+
+    ``text`` is the file decoded (BOM dropped, newlines untouched) for .txt/.md,
+    or the text trafilatura extracted for HTML.
+    """
+
+    id: str
+    path: str
+    text: str
+    sha256: str
+    format: str  # "txt" | "md" | "html"
+    language: str  # "ko" | "en" | ...
+    outlet: str | None = None
+    title: str | None = None
+    published: str | None = None  # ISO 8601, date or date-time
+    url: str | None = None
+    byline: str | None = None
+    primary: bool = False
+    meta: tuple[tuple[str, MetaValue], ...] = ()  # provenance of every inferred field
+    removed: tuple[Removed, ...] = ()
+
+    def meta_dict(self) -> dict[str, MetaValue]:
+        return dict(self.meta)
+
+
+@dataclass(frozen=True)
+class Facet:
+    """A typed piece of a claim: a person, a title, a number, a date..."""
+
+    type: str
+    value: str  # the surface text, == article.text[start:end]
+    normalized: str
+    start: int
+    end: int
+    subject: str | None = None  # e.g. the person a title belongs to, a quote's speaker
+
+
+@dataclass(frozen=True)
+class Claim:
+    """An atomic statement with exact offsets, and the sentence it came from."""
+
+    id: str
+    article_id: str
+    text: str  # == article.text[start:end]
+    start: int
+    end: int
+    sentence_start: int
+    sentence_end: int
+    facets: tuple[Facet, ...] = ()
+    subject: str | None = None  # carried into later clauses of a compound sentence
+
+
+@dataclass(frozen=True)
+class Cluster:
+    id: str
+    claim_ids: tuple[str, ...]
+    article_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FindingValue:
+    article_id: str
+    value: str
+    normalized: str
+    claim_id: str
+    quote: str  # the claim text, == article.text[start:end]
+    start: int
+    end: int
+    modality: str | None = None  # "planned" | "done" | None
+    value_start: int | None = None  # the value's own span inside the quote
+    value_end: int | None = None
+
+
+@dataclass(frozen=True)
+class Review:
+    status: ReviewStatus = "open"
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Mention:
+    article_id: str
+    surface: str
+    titles: tuple[str, ...]
+    claim_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A person or organisation, and what each outlet calls it."""
+
+    id: str
+    type: str  # "person" | "organization"
+    canonical: str
+    mentions: tuple[Mention, ...]
+
+
+@dataclass(frozen=True)
+class Finding:
+    id: str
+    kind: FindingKind
+    facet: str
+    subject: str
+    summary: str
+    severity: int
+    confidence: float
+    cluster_ids: tuple[str, ...]
+    values: tuple[FindingValue, ...]
+    new: bool = False
+    review: Review = field(default_factory=Review)

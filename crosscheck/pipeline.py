@@ -1,0 +1,437 @@
+"""The one place that knows the order of the stages, and touches the disk for them.
+
+    discover files -> ingest (parse, chrome out) -> split + facets  [cached per article]
+    -> repeated boilerplate across an outlet's articles -> embed     [cached per claim text]
+    -> cluster -> compare -> reviews + "new" marks -> report.json + index.html
+
+A re-run reprocesses only new or changed articles (content hash + pipeline version) and embeds
+only claim texts it has not seen with that model.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from crosscheck import PIPELINE_VERSION, __version__, review
+from crosscheck.cluster import DEFAULT_THRESHOLD, cluster_claims
+from crosscheck.compare import compare
+from crosscheck.embed import Embedder, SentenceTransformerEmbedder, text_key
+from crosscheck.facets import annotate
+from crosscheck.ingest import IngestError, drop_repeated_lines, parse_article
+from crosscheck.models import Article, Claim, Cluster, Entity, Finding
+from crosscheck.split import drop_claims_in, split_article
+from crosscheck.store import Store, article_to_dict, claim_to_dict
+
+ARTICLE_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
+REPORT_SCHEMA = "crosscheck.report/1"
+MAX_BYTES = 50 * 1024 * 1024
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+Notify = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class FileError:
+    path: str
+    reason: str
+
+
+@dataclass
+class RunStats:
+    processed: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
+    removed_articles: list[str] = field(default_factory=list)
+    embedded: int = 0
+    reused_vectors: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Corpus:
+    articles: list[Article]
+    claims: list[Claim]
+    errors: list[FileError]
+
+
+@dataclass(frozen=True)
+class RunResult:
+    report: dict[str, Any]
+    html_path: Path
+    json_path: Path
+    findings: list[Finding]
+    errors: list[FileError]
+    stats: RunStats
+
+
+# ------------------------------------------------------------------------ discovery
+
+
+def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileError]]:
+    """Article files under ``paths`` (files or folders), sorted; README files are skipped."""
+    found: list[Path] = []
+    errors: list[FileError] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    f = Path(root) / name
+                    if (
+                        f.suffix.lower() in ARTICLE_SUFFIXES
+                        and not name.startswith(".")
+                        and f.stem.lower() != "readme"
+                    ):
+                        found.append(f)
+        elif path.is_file():
+            found.append(path)
+        else:
+            errors.append(FileError(str(path), "no such file or folder"))
+    seen: set[Path] = set()
+    unique = []
+    for f in found:
+        r = f.resolve()
+        if r not in seen:
+            seen.add(r)
+            unique.append(f)
+    return unique, errors
+
+
+def article_ids(files: Sequence[Path]) -> dict[Path, str]:
+    """File stems, made unique: a repeated stem gets its parent folder's name, then a number."""
+    ids: dict[Path, str] = {}
+    taken: set[str] = set()
+    for f in files:
+        stem = f.stem.strip() or "article"
+        cand = stem
+        if cand in taken:
+            cand = f"{f.parent.name}-{stem}" if f.parent.name else stem
+        n = 2
+        base = cand
+        while cand in taken:
+            cand = f"{base}-{n}"
+            n += 1
+        taken.add(cand)
+        ids[f] = cand
+    return ids
+
+
+def _read(path: Path) -> bytes:
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise IngestError(str(path), f"file too large ({size} bytes; limit {MAX_BYTES})")
+    return path.read_bytes()
+
+
+# ------------------------------------------------------------------------ claims
+
+
+def claims_of(article: Article) -> list[Claim]:
+    """Split an article into claims and annotate their facets."""
+    return annotate(article, split_article(article))
+
+
+def load_corpus(
+    paths: Iterable[str | Path], store: Store | None = None, stats: RunStats | None = None,
+    progress: Progress | None = None, primary: str | Path | None = None,
+) -> Corpus:
+    """Read, ingest and split every article; reuse the store's cache where it is valid."""
+    files, errors = discover(paths)
+    ids = article_ids(files)
+    primary_path = Path(primary).resolve() if primary else None
+    articles: list[Article] = []
+    claims: dict[str, list[Claim]] = {}
+    by_hash: dict[str, str] = {}
+    for n, f in enumerate(files):
+        if progress:
+            progress("read", n, len(files))
+        try:
+            data = _read(f)
+        except IngestError as exc:
+            errors.append(FileError(str(f), exc.reason))
+            continue
+        except OSError as exc:
+            errors.append(FileError(str(f), f"cannot read: {exc.strerror or exc}"))
+            continue
+        import hashlib
+
+        sha = hashlib.sha256(data).hexdigest()
+        if sha in by_hash:
+            errors.append(FileError(str(f), f"duplicate of article {by_hash[sha]} (same text); "
+                                    "counted once"))
+            continue
+        aid = ids[f]
+        cached = store.load_article(aid, sha) if store else None
+        if cached is not None:
+            article, cl = cached
+            if str(f) != article.path:
+                article = replace(article, path=str(f))
+            if stats:
+                stats.reused.append(aid)
+        else:
+            try:
+                article = parse_article(str(f), data, aid)
+                cl = claims_of(article)
+            except IngestError as exc:
+                errors.append(FileError(str(f), exc.reason))
+                continue
+            except Exception as exc:  # a bug must not cost the other articles their run
+                errors.append(FileError(str(f), f"internal error: {type(exc).__name__}: {exc}"))
+                continue
+            if store:
+                store.save_article(article, cl)
+            if stats:
+                stats.processed.append(aid)
+        if primary_path is not None:
+            article = replace(article, primary=f.resolve() == primary_path)
+        by_hash[sha] = aid
+        articles.append(article)
+        claims[aid] = cl
+    if progress:
+        progress("read", len(files), len(files))
+    # boilerplate an outlet repeats across its articles: known only once all are read
+    cleaned = drop_repeated_lines(articles)
+    out_claims: list[Claim] = []
+    final_articles = []
+    for before, after in zip(articles, cleaned, strict=True):
+        extra = [r for r in after.removed if r not in set(before.removed)]
+        cl = drop_claims_in(claims[after.id], extra)
+        final_articles.append(replace(after, removed=after.removed))
+        out_claims.extend(cl)
+    return Corpus(final_articles, out_claims, errors)
+
+
+# ------------------------------------------------------------------------ embedding
+
+
+def embed_claims(
+    claims: Sequence[Claim], embedder: Embedder, store: Store | None, stats: RunStats,
+    progress: Progress | None = None, batch: int = 256,
+) -> dict[str, np.ndarray]:
+    """Vectors by claim id; only texts never embedded with this model are encoded."""
+    cache = store.load_vectors(embedder.name) if store else {}
+    keys = {c.id: text_key(c.text) for c in claims}
+    todo = sorted({k for k in keys.values() if k not in cache})
+    texts = {text_key(c.text): c.text for c in claims}
+    fresh: dict[str, np.ndarray] = {}
+    for i in range(0, len(todo), batch):
+        if progress:
+            progress("embed", i, len(todo))
+        chunk = todo[i : i + batch]
+        vecs = embedder.encode([texts[k] for k in chunk])
+        fresh.update(zip(chunk, vecs, strict=True))
+    if progress:
+        progress("embed", len(todo), len(todo))
+    if store and fresh:
+        store.save_vectors(embedder.name, fresh)
+    stats.embedded += len(todo)
+    stats.reused_vectors += len(set(keys.values()) - set(todo))
+    cache.update(fresh)
+    return {cid: cache[k] for cid, k in keys.items()}
+
+
+# ------------------------------------------------------------------------ report dict
+
+
+def build_report(
+    articles: Sequence[Article], claims: Sequence[Claim], clusters: Sequence[Cluster],
+    findings: Sequence[Finding], entities: Sequence[Entity], errors: Sequence[FileError],
+    model: str, stats: RunStats, reviews_doc: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The JSON twin of the report (schema ``crosscheck.report/1``)."""
+    n_claims: dict[str, int] = {}
+    for c in claims:
+        n_claims[c.article_id] = n_claims.get(c.article_id, 0) + 1
+    history = (reviews_doc or {}).get("reviews", {})
+    fdicts = []
+    for f in findings:
+        d = asdict(f)
+        d["review"]["history"] = history.get(f.id, {}).get("history", [])
+        fdicts.append(d)
+    kinds = {k: sum(1 for f in findings if f.kind == k) for k in ("agree", "add_detail", "diverge")}
+    return {
+        "schema": REPORT_SCHEMA,
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "model": model,
+        "crosscheck_version": __version__,
+        "pipeline_version": PIPELINE_VERSION,
+        "summary": {
+            "n_articles": len(articles),
+            "n_claims": len(claims),
+            "n_clusters": len(clusters),
+            "findings": kinds,
+            "new_findings": sum(1 for f in findings if f.new),
+            "processed_articles": len(stats.processed),
+            "reused_articles": len(stats.reused),
+            "embedded_claims": stats.embedded,
+            "reused_vectors": stats.reused_vectors,
+            "errors": len(errors),
+        },
+        "articles": [
+            {
+                "id": a.id, "path": a.path, "outlet": a.outlet, "title": a.title,
+                "published": a.published, "language": a.language, "primary": a.primary,
+                "sha256": a.sha256, "n_claims": n_claims.get(a.id, 0), "format": a.format,
+                "byline": a.byline, "url": a.url,
+                "meta": {k: {"value": v.value, "source": v.source} for k, v in a.meta},
+                "text": a.text,
+            }
+            for a in articles
+        ],
+        "claims": [claim_to_dict(c) for c in claims],
+        "clusters": [asdict(c) for c in clusters],
+        "findings": fdicts,
+        "entities": [asdict(e) for e in entities],
+        "removed": [
+            {"article_id": a.id, "start": r.start, "end": r.end, "reason": r.reason}
+            for a in articles for r in a.removed
+        ],
+        "errors": [asdict(e) for e in errors],
+    }
+
+
+# ------------------------------------------------------------------------ the run
+
+
+def run_report(
+    paths: Sequence[str | Path], out_dir: str | Path = "reports", store_dir: str | Path = "claims",
+    model: str | None = None, primary: str | Path | None = None, embedder: Embedder | None = None,
+    progress: Progress | None = None, notify: Notify | None = None,
+    lock_timeout: float = 600.0, threshold: float = DEFAULT_THRESHOLD,
+) -> RunResult:
+    """Build ``out_dir/index.html`` and ``out_dir/report.json`` for the articles in ``paths``."""
+    from crosscheck.report import write_report
+
+    say: Notify = notify or (lambda _m: None)
+    store = Store(Path(store_dir), warn=lambda m: say(f"warning: {m}"))
+    stats = RunStats()
+    emb = embedder or SentenceTransformerEmbedder(model)
+    with _locked(store, lock_timeout, say):
+        store.clean_temp_files()
+        t = time.perf_counter()
+        corpus = load_corpus(paths, store, stats, progress, primary)
+        stats.timings["ingest+split"] = time.perf_counter() - t
+        if not corpus.articles:
+            raise NoArticles(corpus.errors)
+        stats.removed_articles = store.forget_articles({a.id for a in corpus.articles})
+        t = time.perf_counter()
+        vectors = embed_claims(corpus.claims, emb, store, stats, progress)
+        stats.timings["embed"] = time.perf_counter() - t
+        t = time.perf_counter()
+        clusters = cluster_claims(
+            corpus.claims,
+            np.stack([vectors[c.id] for c in corpus.claims]) if corpus.claims
+            else np.zeros((0, 1), np.float32),
+            threshold=threshold,
+        )
+        stats.timings["cluster"] = time.perf_counter() - t
+        t = time.perf_counter()
+        comparison = compare(corpus.articles, corpus.claims, clusters, vectors)
+        reviews_doc = store.load_reviews()
+        findings = review.apply(comparison.findings, reviews_doc)
+        state = store.load_state()
+        previous = set(state.get("finding_ids", []))
+        if state:
+            findings = [replace(f, new=f.id not in previous) for f in findings]
+        stats.timings["compare"] = time.perf_counter() - t
+        t = time.perf_counter()
+        report = build_report(corpus.articles, corpus.claims, clusters, findings,
+                              comparison.entities, corpus.errors, emb.name, stats, reviews_doc)
+        html_path, json_path = write_report(report, Path(out_dir))
+        store.save_state({
+            "finding_ids": sorted(f.id for f in findings),
+            "articles": {a.id: a.sha256 for a in corpus.articles},
+            "model": emb.name,
+            "generated_at": report["generated_at"],
+        })
+        stats.timings["report"] = time.perf_counter() - t
+    return RunResult(report, html_path, json_path, findings, corpus.errors, stats)
+
+
+class NoArticles(Exception):
+    """No readable article was found."""
+
+    def __init__(self, errors: Sequence[FileError]) -> None:
+        self.errors = list(errors)
+        detail = "; ".join(f"{e.path}: {e.reason}" for e in errors[:5])
+        super().__init__("no readable article" + (f" ({detail})" if detail else ""))
+
+
+class _locked:
+    """Hold the store lock; say so when waiting for another run."""
+
+    def __init__(self, store: Store, timeout: float, say: Notify) -> None:
+        self.store, self.timeout, self.say = store, timeout, say
+        self._cm: Any = None
+
+    def __enter__(self) -> None:
+        from crosscheck.store import StoreBusy
+
+        try:
+            self._cm = self.store.lock(timeout=0)
+            self._cm.__enter__()
+        except StoreBusy:
+            self.say(f"another crosscheck run is using {self.store.root}; waiting up to "
+                     f"{self.timeout:.0f} s")
+            self._cm = self.store.lock(timeout=self.timeout)
+            self._cm.__enter__()
+
+    def __exit__(self, *exc: object) -> None:
+        self._cm.__exit__(*exc)
+
+
+# ------------------------------------------------------------------------ reviews
+
+
+def review_decide(store_dir: str | Path, finding_id: str, status: str, note: str | None = None,
+                  report_path: str | Path | None = "reports/report.json") -> dict[str, Any]:
+    """Record a decision on a finding (atomically); returns the finding's review entry."""
+    import json
+
+    store = Store(Path(store_dir))
+    finding = None
+    matches: list[str] = []
+    if report_path and Path(report_path).exists():
+        rep = json.loads(Path(report_path).read_text(encoding="utf-8"))
+        fs = {f["id"]: f for f in rep.get("findings", [])}
+        matches = [k for k in fs if k.startswith(finding_id)]
+        if len(matches) == 1:
+            finding_id = matches[0]
+            finding = fs[finding_id]
+        elif len(matches) > 1:
+            raise review.ReviewError(f"{finding_id!r} matches {len(matches)} findings; "
+                                     "give more of the id")
+    with store.lock(timeout=60):
+        doc = store.load_reviews()
+        if finding is None and finding_id not in doc.get("reviews", {}):
+            raise review.ReviewError(f"no finding {finding_id!r} in {report_path}")
+        doc = review.decide(doc, finding, finding_id, status, note)
+        store.save_reviews(doc)
+    return {"id": finding_id, **doc["reviews"][finding_id]}
+
+
+def review_import(store_dir: str | Path, file: str | Path) -> int:
+    """Merge decisions exported from the HTML report; returns how many changed."""
+    import json
+
+    try:
+        incoming = json.loads(Path(file).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise review.ReviewError(f"{file}: cannot read ({exc})") from exc
+    store = Store(Path(store_dir))
+    with store.lock(timeout=60):
+        doc, changed = review.merge(store.load_reviews(), incoming)
+        store.save_reviews(doc)
+    return changed
+
+
+def article_dicts(corpus: Corpus) -> list[dict[str, Any]]:
+    return [article_to_dict(a) for a in corpus.articles]

@@ -1,0 +1,711 @@
+"""Write the consistency report: one self-contained HTML page and its JSON twin.
+
+The pipeline hands over a report dict (schema ``crosscheck.report/1``). This module
+
+1. builds a view model from it (:func:`build_view`): findings in reading order, the outlets ×
+   facts matrix, per-article text split into segments (claims, removed web chrome, the
+   differing values) — all slicing happens here, in Python code points, so astral characters
+   can never shift a highlight in the browser;
+2. renders ``templates/report.html.j2`` with autoescaping on (:func:`render_html`), inlining the
+   CSS and JS (no external resources; a Content-Security-Policy pins the inline script and
+   style by hash, so injected markup could not run even if escaping failed);
+3. writes ``index.html`` and ``report.json`` atomically (:func:`write_report`).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+REPORT_TEMPLATE = "report.html.j2"
+CSS_FILE = "report.css.j2"
+JS_FILE = "report.js.j2"
+REVIEWS_SCHEMA = "crosscheck.reviews/1"
+
+KINDS: tuple[str, ...] = ("diverge", "add_detail", "agree")
+KIND_LABELS = {"diverge": "diverges", "add_detail": "added detail", "agree": "agrees"}
+STATUSES: tuple[str, ...] = ("open", "confirmed", "dismissed")
+
+
+# --------------------------------------------------------------------------- view model
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of an article's text with uniform markup.
+
+    A claim is one segment whose ``children`` hold its pieces (plain text, the differing
+    value, removed chrome); outside claims, segments are plain text or removed chrome.
+    """
+
+    text: str
+    classes: str = ""
+    id: str | None = None
+    title: str | None = None
+    hidden: bool = False
+    marker: str | None = None  # reason shown as a placeholder before a hidden removed span
+    children: tuple[Segment, ...] = ()
+
+    @property
+    def plain(self) -> bool:
+        """True when the segment needs no element around it."""
+        return not self.classes and self.id is None and self.title is None and not self.children
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    id: str
+    label: str
+    outlet: str
+    title: str
+    published: str
+    date: str
+    language: str
+    primary: bool
+    n_claims: int
+    format: str
+    byline: str
+    path: str
+    sha256: str
+    length: int  # of the text, in code points
+    url: str
+    meta: list[tuple[str, str, str]]
+    segments: list[Segment]
+    n_removed: int
+    removed_chars: int
+
+
+@dataclass(frozen=True)
+class ValueView:
+    article_id: str
+    outlet: str
+    date: str
+    value: str
+    normalized: str
+    pre: str
+    mark: str
+    post: str
+    modality: str
+    href: str
+    claim_id: str
+    group: int
+
+
+@dataclass(frozen=True)
+class FindingView:
+    id: str
+    kind: str
+    kind_label: str
+    facet: str
+    subject: str
+    summary: str
+    severity: int
+    confidence: float
+    confidence_pct: str
+    new: bool
+    status: str
+    note: str
+    history: list[dict[str, str]]
+    values: list[ValueView]
+    article_ids: list[str]
+    outlets: str
+    search: str
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    symbol: str
+    text: str
+    title: str
+    css: str
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    finding: FindingView
+    cells: list[MatrixCell]
+
+
+@dataclass(frozen=True)
+class DetailGroup:
+    label: str
+    article_ids: list[str]
+    findings: list[FindingView]
+
+
+@dataclass(frozen=True)
+class EntityView:
+    id: str
+    type: str
+    canonical: str
+    cells: list[list[str]]
+
+
+def _str(value: Any) -> str:
+    """``value`` as display text; None becomes the empty string."""
+    return "" if value is None else str(value)
+
+
+def _int(value: Any, default: int = 0) -> int:
+    """``value`` as an int, or ``default`` when it is missing or not a number."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _float(value: Any, default: float = 0.0) -> float:
+    """``value`` as a float, or ``default`` when it is missing or not a number."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _span(start: Any, end: Any, length: int) -> tuple[int, int] | None:
+    """A valid ``(start, end)`` inside a text of ``length``, or None when unusable."""
+    if not isinstance(start, int) or not isinstance(end, int):
+        return None
+    if start < 0 or end > length or start > end:
+        return None
+    return start, end
+
+
+def _facet_title(facets: list[dict[str, Any]]) -> str:
+    """A one-line description of a claim's facets for a tooltip."""
+    parts = []
+    for f in facets:
+        value = _str(f.get("value"))
+        norm = _str(f.get("normalized"))
+        text = f"{_str(f.get('type'))}: {value}"
+        if norm and norm != value:
+            text += f" → {norm}"
+        if f.get("subject"):
+            text += f" ({_str(f.get('subject'))})"
+        parts.append(text)
+    return "; ".join(parts)
+
+
+def _claim_groups(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Top-level claim extents: nested claims fold into their outer claim, overlaps merge."""
+    groups: list[tuple[int, int, str]] = []
+    for s, e, title in sorted(spans, key=lambda t: (t[0], -t[1])):
+        if groups and s < groups[-1][1]:
+            gs, ge, gt = groups[-1]
+            groups[-1] = (gs, max(ge, e), gt if e <= ge else "; ".join(x for x in (gt, title) if x))
+        else:
+            groups.append((s, e, title))
+    return groups
+
+
+def segment_text(
+    text: str,
+    article_id: str,
+    claims: list[dict[str, Any]],
+    removed: list[dict[str, Any]],
+    marks: Sequence[tuple[int, int]] = (),
+    anchors: Sequence[int] = (),
+) -> list[Segment]:
+    """Split ``text`` into segments: one element per claim, plain text and removed chrome between.
+
+    Every claim start (and every extra anchor) gets exactly one element with id
+    ``a-<article_id>-<start>``: the claim's own element when the claim starts a top-level
+    claim (so its text content is exactly the claim), else an inner piece. Inside a claim,
+    ``val`` pieces mark the differing values; removed pieces are hidden, the first piece of
+    each removed span carrying its reason as a placeholder. Offsets are Python code points.
+    """
+    n = len(text)
+    claim_spans: list[tuple[int, int, str]] = []
+    for c in claims:
+        span = _span(c.get("start"), c.get("end"), n)
+        if span:
+            claim_spans.append((span[0], span[1], _facet_title(list(c.get("facets") or []))))
+    removed_spans: list[tuple[int, int, str]] = []
+    for r in removed:
+        span = _span(r.get("start"), r.get("end"), n)
+        if span and span[0] < span[1]:
+            removed_spans.append((span[0], span[1], _str(r.get("reason")) or "removed"))
+    mark_spans = [s for s in (_span(a, b, n) for a, b in marks) if s and s[0] < s[1]]
+    anchor_set = {s for s, _, _ in claim_spans} | {a for a in anchors if 0 <= a <= n}
+    groups = [g for g in _claim_groups(claim_spans) if g[0] < g[1]]
+
+    bounds = {0, n} | anchor_set
+    for s, e, _ in claim_spans + removed_spans + groups:
+        bounds.update((s, e))
+    for s, e in mark_spans:
+        bounds.update((s, e))
+    cuts = sorted(bounds)
+    placed: set[int] = set()
+
+    def piece(a: int, b: int, in_claim: bool) -> Segment:
+        """The elementary run text[a:b] with its classes, anchor and tooltip."""
+        rem = [(s, reason) for s, e, reason in removed_spans if s <= a and b <= e]
+        classes = []
+        if in_claim and any(s <= a and b <= e for s, e in mark_spans):
+            classes.append("val")
+        if rem:
+            classes.append("removed")
+        anchor_id = None
+        if a in anchor_set and a not in placed:
+            anchor_id = f"a-{article_id}-{a}"
+            placed.add(a)
+            classes.append("anchor")
+        return Segment(
+            text=text[a:b],
+            classes=" ".join(classes),
+            id=anchor_id,
+            title=("removed: " + rem[0][1]) if rem else None,
+            hidden=bool(rem),
+            marker=rem[0][1] if rem and any(s == a for s, _ in rem) else None,
+        )
+
+    segments: list[Segment] = []
+    gi = 0
+    i = 0
+    while i < len(cuts) - 1:
+        a = cuts[i]
+        if gi < len(groups) and groups[gi][0] == a:
+            gs, ge, title = groups[gi]
+            gid = f"a-{article_id}-{gs}" if gs in anchor_set else None
+            if gid:
+                placed.add(gs)
+            children = []
+            while cuts[i] < ge:
+                children.append(piece(cuts[i], cuts[i + 1], True))
+                i += 1
+            segments.append(
+                Segment(
+                    text="",
+                    classes="claim",
+                    id=gid,
+                    title=title or None,
+                    children=tuple(_merge_plain(children)),
+                )
+            )
+            gi += 1
+            continue
+        if a < cuts[i + 1]:
+            segments.append(piece(a, cuts[i + 1], False))
+        i += 1
+    # Only an anchor at the very end of the text can start no segment: give it an empty one.
+    for a in sorted(anchor_set - placed):
+        segments.append(Segment(text="", classes="anchor", id=f"a-{article_id}-{a}"))
+    return _merge_plain(segments)
+
+
+def _merge_plain(segments: list[Segment]) -> list[Segment]:
+    """Join neighbouring plain segments so the page holds as few elements as possible."""
+    out: list[Segment] = []
+    for seg in segments:
+        if out and seg.plain and out[-1].plain:
+            out[-1] = Segment(text=out[-1].text + seg.text)
+        else:
+            out.append(seg)
+    return out
+
+
+def _article_label(article: dict[str, Any]) -> str:
+    """The name a reader knows an article by: its outlet, else its title, else its file."""
+    for key in ("outlet", "title"):
+        if article.get(key):
+            return _str(article[key])
+    return Path(_str(article.get("path")) or _str(article.get("id"))).name
+
+
+def _quote_parts(value: dict[str, Any]) -> tuple[str, str, str]:
+    """The quote split around the differing value: (before, value, after).
+
+    Uses ``value_start/value_end`` (article offsets) when they fall inside the quote,
+    else the first occurrence of the value's surface text, else no highlight.
+    """
+    quote = _str(value.get("quote"))
+    start = value.get("start")
+    vs, ve = value.get("value_start"), value.get("value_end")
+    if isinstance(start, int) and isinstance(vs, int) and isinstance(ve, int):
+        rs, re_ = vs - start, ve - start
+        if 0 <= rs < re_ <= len(quote):
+            return quote[:rs], quote[rs:re_], quote[re_:]
+    surface = _str(value.get("value"))
+    if surface:
+        i = quote.find(surface)
+        if i >= 0:
+            return quote[:i], surface, quote[i + len(surface) :]
+    return quote, "", ""
+
+
+def _sort_key(f: dict[str, Any]) -> tuple[int, float, str]:
+    """Most serious first, then most confident, then a stable id order."""
+    return (-_int(f.get("severity")), -_float(f.get("confidence")), _str(f.get("id")))
+
+
+def _finding_view(f: dict[str, Any], articles: dict[str, ArticleView]) -> FindingView:
+    """The display record of one finding, with each value's quote split for highlighting."""
+    review = f.get("review") or {}
+    groups: dict[str, int] = {}
+    values = []
+    for v in f.get("values") or []:
+        aid = _str(v.get("article_id"))
+        art = articles.get(aid)
+        norm = _str(v.get("normalized")) or _str(v.get("value"))
+        group = groups.setdefault(norm, len(groups))
+        pre, mark, post = _quote_parts(v)
+        start = v.get("start")
+        values.append(
+            ValueView(
+                article_id=aid,
+                outlet=art.label if art else aid,
+                date=art.date if art else "",
+                value=_str(v.get("value")),
+                normalized=norm,
+                pre=pre,
+                mark=mark,
+                post=post,
+                modality=_str(v.get("modality")),
+                href=f"#a-{aid}-{start}"
+                if art and isinstance(start, int) and 0 <= start <= art.length
+                else "",
+                claim_id=_str(v.get("claim_id")),
+                group=group,
+            )
+        )
+    article_ids = list(dict.fromkeys(v.article_id for v in values))
+    kind = _str(f.get("kind"))
+    conf = _float(f.get("confidence"))
+    search = " ".join(
+        [_str(f.get("summary")), _str(f.get("subject")), _str(f.get("facet"))]
+        + [v.pre + v.mark + v.post for v in values]
+        + [v.outlet for v in values]
+        + [v.normalized for v in values]
+    ).lower()
+    history = [
+        {
+            "at": _str(h.get("at")),
+            "status": _str(h.get("status")),
+            "note": _str(h.get("note")),
+            "by": _str(h.get("by")),
+        }
+        for h in review.get("history") or []
+    ]
+    return FindingView(
+        id=_str(f.get("id")),
+        kind=kind,
+        kind_label=KIND_LABELS.get(kind, kind),
+        facet=_str(f.get("facet")),
+        subject=_str(f.get("subject")),
+        summary=_str(f.get("summary")),
+        severity=_int(f.get("severity")),
+        confidence=conf,
+        confidence_pct=f"{round(conf * 100)}%",
+        new=bool(f.get("new")),
+        status=_str(review.get("status")) or "open",
+        note=_str(review.get("note")),
+        history=history,
+        values=values,
+        article_ids=article_ids,
+        outlets=", ".join(dict.fromkeys(v.outlet for v in values)),
+        search=search,
+    )
+
+
+def _matrix_row(fv: FindingView, articles: list[ArticleView]) -> MatrixRow:
+    """One matrix row: per article ◆ (diverges, coloured by value), ● (states it) or blank."""
+    cells = []
+    for art in articles:
+        vals = [v for v in fv.values if v.article_id == art.id]
+        if not vals:
+            cells.append(MatrixCell("", "", f"{art.label}: silent", "silent"))
+            continue
+        text = " / ".join(dict.fromkeys(v.normalized for v in vals))
+        if fv.kind == "diverge":
+            css = f"div g{min(vals[0].group, 3)}"
+            cells.append(MatrixCell("◆", text, f"{art.label}: {text}", css))
+        else:
+            cells.append(MatrixCell("●", text, f"{art.label}: {text}", fv.kind))
+    return MatrixRow(fv, cells)
+
+
+def _article_view(
+    a: dict[str, Any],
+    claims: list[dict[str, Any]],
+    removed: list[dict[str, Any]],
+    marks: list[tuple[int, int]],
+    anchors: list[int],
+) -> ArticleView:
+    """The display record of an article, its text already cut into segments."""
+    aid = _str(a.get("id"))
+    text = _str(a.get("text"))
+    published = _str(a.get("published"))
+    meta = [
+        (_str(k), _str((v or {}).get("value")), _str((v or {}).get("source")))
+        for k, v in (a.get("meta") or {}).items()
+        if isinstance(v, dict)
+    ]
+    url = _str(a.get("url"))
+    return ArticleView(
+        id=aid,
+        label=_article_label(a),
+        outlet=_str(a.get("outlet")),
+        title=_str(a.get("title")),
+        published=published,
+        date=published[:10],
+        language=_str(a.get("language")),
+        primary=bool(a.get("primary")),
+        n_claims=_int(a.get("n_claims"), len(claims)),
+        format=_str(a.get("format")),
+        byline=_str(a.get("byline")),
+        path=_str(a.get("path")),
+        sha256=_str(a.get("sha256")),
+        length=len(text),
+        url=url if url.startswith(("http://", "https://")) else "",
+        meta=meta,
+        segments=segment_text(text, aid, claims, removed, marks, anchors),
+        n_removed=len(removed),
+        removed_chars=sum(max(0, _int(r.get("end")) - _int(r.get("start"))) for r in removed),
+    )
+
+
+def _json_for_script(data: Any) -> Markup:
+    """JSON safe inside a ``<script>`` element: ``<``, ``>`` and ``&`` become ``\\uXXXX``."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return Markup(text)
+
+
+def build_view(report: dict[str, Any]) -> dict[str, Any]:
+    """Everything the template shows, computed from the report dict (pure)."""
+    raw_articles = list(report.get("articles") or [])
+    claims_by_article: dict[str, list[dict[str, Any]]] = {}
+    for c in report.get("claims") or []:
+        claims_by_article.setdefault(_str(c.get("article_id")), []).append(c)
+    removed_by_article: dict[str, list[dict[str, Any]]] = {}
+    for r in report.get("removed") or []:
+        removed_by_article.setdefault(_str(r.get("article_id")), []).append(r)
+    raw_findings = list(report.get("findings") or [])
+    marks: dict[str, list[tuple[int, int]]] = {}
+    anchors: dict[str, list[int]] = {}
+    for f in raw_findings:
+        for v in f.get("values") or []:
+            aid = _str(v.get("article_id"))
+            if isinstance(v.get("start"), int):
+                anchors.setdefault(aid, []).append(v["start"])
+            vs, ve = v.get("value_start"), v.get("value_end")
+            if f.get("kind") == "diverge" and isinstance(vs, int) and isinstance(ve, int):
+                marks.setdefault(aid, []).append((vs, ve))
+
+    articles = [
+        _article_view(
+            a,
+            claims_by_article.get(_str(a.get("id")), []),
+            removed_by_article.get(_str(a.get("id")), []),
+            marks.get(_str(a.get("id")), []),
+            anchors.get(_str(a.get("id")), []),
+        )
+        for a in raw_articles
+    ]
+    by_id = {a.id: a for a in articles}
+
+    ordered = sorted(raw_findings, key=_sort_key)
+    views = {_str(f.get("id")): _finding_view(f, by_id) for f in ordered}
+    diverge = [views[_str(f.get("id"))] for f in ordered if f.get("kind") == "diverge"]
+    details = [views[_str(f.get("id"))] for f in ordered if f.get("kind") == "add_detail"]
+    agree = [views[_str(f.get("id"))] for f in ordered if f.get("kind") == "agree"]
+    other = [
+        views[_str(f.get("id"))] for f in ordered if f.get("kind") not in KINDS
+    ]  # unknown kinds still get a card, after the divergences
+
+    order = {a.id: i for i, a in enumerate(articles)}
+    groups: dict[tuple[str, ...], list[FindingView]] = {}
+    for fv in details:
+        key = tuple(sorted(fv.article_ids, key=lambda x: (order.get(x, len(order)), x)))
+        groups.setdefault(key, []).append(fv)
+    detail_groups = [
+        DetailGroup(
+            label=", ".join(by_id[a].label if a in by_id else a for a in key) or "no outlet",
+            article_ids=list(key),
+            findings=fs,
+        )
+        for key, fs in sorted(
+            groups.items(),
+            key=lambda kv: (len(kv[0]), [order.get(x, len(order)) for x in kv[0]]),
+        )
+    ]
+    details_in_order = [fv for g in detail_groups for fv in g.findings]
+
+    matrix = [
+        (kind, label, [_matrix_row(fv, articles) for fv in rows])
+        for kind, label, rows in (
+            ("diverge", "Divergences", diverge + other),
+            ("add_detail", "Details only some outlets give", details_in_order),
+            ("agree", "Agreements", agree),
+        )
+        if rows
+    ]
+
+    entities = []
+    for e in report.get("entities") or []:
+        cells: list[list[str]] = []
+        for art in articles:
+            names: dict[str, None] = {}
+            for m in e.get("mentions") or []:
+                if _str(m.get("article_id")) != art.id:
+                    continue
+                titles = [t for t in (m.get("titles") or []) if t]
+                surface = _str(m.get("surface"))
+                names[surface + (f" ({', '.join(map(str, titles))})" if titles else "")] = None
+            cells.append(list(names))
+        entities.append(
+            EntityView(
+                id=_str(e.get("id")),
+                type=_str(e.get("type")),
+                canonical=_str(e.get("canonical")),
+                cells=cells,
+            )
+        )
+    entities.sort(key=lambda e: (e.type != "person", e.canonical))
+
+    summary = dict(report.get("summary") or {})
+    counts = {k: sum(1 for f in raw_findings if f.get("kind") == k) for k in KINDS}
+    found = summary.get("findings") or {}
+    kind_counts = {k: _int(found.get(k), counts[k]) if found else counts[k] for k in KINDS}
+    errors = [
+        {"path": _str(e.get("path")), "reason": _str(e.get("reason"))}
+        for e in report.get("errors") or []
+    ]
+    totals = {
+        "n_articles": _int(summary.get("n_articles"), len(articles)),
+        "n_claims": _int(summary.get("n_claims"), len(report.get("claims") or [])),
+        "n_clusters": _int(summary.get("n_clusters"), len(report.get("clusters") or [])),
+        "new_findings": _int(summary.get("new_findings"), sum(1 for v in views.values() if v.new)),
+        "processed_articles": _int(summary.get("processed_articles")),
+        "reused_articles": _int(summary.get("reused_articles")),
+        "embedded_claims": _int(summary.get("embedded_claims")),
+        "reused_vectors": _int(summary.get("reused_vectors")),
+        "errors": _int(summary.get("errors"), len(errors)),
+    }
+    all_views = diverge + other + details_in_order + agree
+    generated_at = _str(report.get("generated_at"))
+    data = {
+        "schema": _str(report.get("schema")),
+        "reviews_schema": REVIEWS_SCHEMA,
+        "generated_at": generated_at,
+        "storage_prefix": f"crosscheck:{generated_at}:",
+        "reviews": {fv.id: {"status": fv.status, "note": fv.note} for fv in all_views},
+    }
+    return {
+        "schema": _str(report.get("schema")),
+        "generated_at": generated_at,
+        "model": _str(report.get("model")),
+        "pipeline_version": _str(report.get("pipeline_version")),
+        "articles": articles,
+        "totals": totals,
+        "kind_counts": kind_counts,
+        "kind_labels": KIND_LABELS,
+        "statuses": STATUSES,
+        "errors": errors,
+        "diverge": diverge + other,
+        "detail_groups": detail_groups,
+        "agree": agree,
+        "matrix": matrix,
+        "entities": entities,
+        "facets": sorted({fv.facet for fv in all_views if fv.facet}),
+        "n_findings": len(all_views),
+        "data_json": _json_for_script(data),
+    }
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    """The jinja2 environment: templates from crosscheck/templates, autoescape on."""
+    return Environment(
+        loader=FileSystemLoader(str(TEMPLATE_DIR)),
+        autoescape=select_autoescape(
+            enabled_extensions=("html", "j2", "html.j2"), default_for_string=True, default=True
+        ),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _raw_source(name: str) -> str:
+    """A template file's text, unrendered (the inline CSS and JS)."""
+    env = _environment()
+    assert env.loader is not None
+    return env.loader.get_source(env, name)[0]
+
+
+def _csp_hash(source: str) -> str:
+    """The CSP source expression that allows exactly this inline script or style."""
+    digest = hashlib.sha256(source.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def render_html(report: dict[str, Any]) -> str:
+    """The report as one self-contained HTML page (inline CSS/JS, no external resources)."""
+    view = build_view(report)
+    css, js = _raw_source(CSS_FILE), _raw_source(JS_FILE)
+    csp = (
+        "default-src 'none'; img-src data:; base-uri 'none'; form-action 'none'; "
+        f"style-src {_csp_hash(css)}; script-src {_csp_hash(js)}"
+    )
+    template = _environment().get_template(REPORT_TEMPLATE)
+    return template.render(**view, css=Markup(css), js=Markup(js), csp=csp)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _atomic_write(path: Path, data: str) -> None:
+    """Write ``data`` to ``path`` via a fsynced temp file in the same dir and os.replace."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):  # make the rename itself durable where possible
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def write_report(report: dict[str, Any], out_dir: Path) -> tuple[Path, Path]:
+    """Write ``out_dir/index.html`` and ``out_dir/report.json``; return both paths.
+
+    Both documents are rendered in memory first, so a failure while rendering leaves any
+    existing files untouched; each file is then replaced atomically.
+    """
+    html = render_html(report)
+    payload = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    json_path = out_dir / "report.json"
+    html_path = out_dir / "index.html"
+    _atomic_write(json_path, payload)
+    _atomic_write(html_path, html)
+    return html_path, json_path

@@ -1,0 +1,272 @@
+"""Stage 2: split an article's body into atomic claims with exact offsets.
+
+Order of work, per article:
+1. body lines: each line of ``Article.text`` minus its ``removed`` spans (a sentence never
+   crosses a line break);
+2. sentences: kiwipiepy for Korean lines, pysbd for other languages;
+3. clauses: a Korean compound sentence is cut after a connective ending (-고, -며, -면서,
+   -지만 ...) that stands outside quotation marks and joins two full clauses; an English
+   sentence is cut at ``;``. The subject of the first clause is carried to the later ones;
+4. enumerations: ``▲``/``①``/bullet items become claims of their own.
+
+Every claim satisfies ``article.text[claim.start:claim.end] == claim.text``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from crosscheck.models import Article, Claim, Removed, content_id
+
+# Connective endings that join two clauses, each able to stand as a claim of its own.
+_CLAUSE_ENDINGS = {"고", "며", "으며", "면서", "으면서", "지만", "는데", "은데", "고요", "으나", "나"}
+_OPEN_QUOTES = "\"“‘'「『"
+_CLOSE_QUOTES = "\"”’'」』"
+_ENUM_MARK = re.compile(r"(?:(?<=\s)|^)(?:▲|△|■|□|●|○|◆|◇|•|①|②|③|④|⑤|⑥|⑦|⑧|⑨|⑩)")
+_MIN_CLAUSE = 12  # characters: shorter pieces stay with their neighbour
+_MAX_KIWI = 4000  # longer runs without a break are cut at punctuation before kiwi sees them
+_WORD = re.compile(r"\w", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class _Piece:
+    start: int
+    end: int
+    sentence_start: int
+    sentence_end: int
+    subject: str | None
+
+
+@lru_cache(maxsize=1)
+def _kiwi() -> Any:
+    from kiwipiepy import Kiwi
+
+    return Kiwi()
+
+
+@lru_cache(maxsize=1)
+def _pysbd() -> Any:
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False, char_span=True)
+
+
+def is_hangul_text(text: str) -> bool:
+    """True when Hangul makes up a good share of the letters of ``text``."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return False
+    hangul = sum(1 for c in letters if "\uac00" <= c <= "\ud7a3")
+    return hangul / len(letters) >= 0.3
+
+
+def body_segments(article: Article) -> Iterator[tuple[int, int]]:
+    """Yield (start, end) of each stretch of body text: one line minus its removed spans."""
+    text = article.text
+    removed = sorted(article.removed, key=lambda r: r.start)
+    pos = 0
+    n = len(text)
+    ri = 0
+    while pos < n:
+        nl = text.find("\n", pos)
+        line_end = n if nl < 0 else nl
+        cur = pos
+        while ri < len(removed) and removed[ri].end <= pos:
+            ri += 1
+        j = ri
+        while j < len(removed) and removed[j].start < line_end:
+            r = removed[j]
+            if r.start > cur:
+                yield from _trimmed(text, cur, r.start)
+            cur = max(cur, r.end)
+            j += 1
+        if cur < line_end:
+            yield from _trimmed(text, cur, line_end)
+        pos = line_end + 1
+
+
+def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start and _WORD.search(text, start, end):
+        yield start, end
+
+
+def _chunks(text: str, start: int, end: int, limit: int) -> Iterator[tuple[int, int]]:
+    """Cut an over-long run at sentence punctuation or spaces so no chunk exceeds ``limit``."""
+    while end - start > limit:
+        cut = -1
+        for mark in (". ", "다. ", "? ", "! ", ", ", " "):
+            k = text.rfind(mark, start + limit // 2, start + limit)
+            if k > 0:
+                cut = k + len(mark)
+                break
+        if cut < 0:
+            cut = start + limit
+        yield start, cut
+        start = cut
+    yield start, end
+
+
+def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int, list[Any]]]:
+    """Sentences of one body segment as (start, end, kiwi tokens or [])."""
+    for cs, ce in _chunks(text, start, end, _MAX_KIWI):
+        chunk = text[cs:ce]
+        if is_hangul_text(chunk):
+            for sent in _kiwi().split_into_sents(chunk, return_tokens=True):
+                toks = [(t.form, t.tag, cs + t.start, cs + t.start + t.len) for t in sent.tokens]
+                yield from _trimmed_tokens(text, cs + sent.start, cs + sent.end, toks)
+        else:
+            cursor = 0
+            for span in _pysbd().segment(chunk):
+                piece = span.sent.strip()
+                if not piece:
+                    continue
+                k = chunk.find(piece, cursor)
+                if k < 0:
+                    continue
+                cursor = k + len(piece)
+                yield from _trimmed_tokens(text, cs + k, cs + cursor, [])
+
+
+def _trimmed_tokens(
+    text: str, start: int, end: int, toks: list[Any]
+) -> Iterator[tuple[int, int, list[Any]]]:
+    for s, e in _trimmed(text, start, end):
+        yield s, e, toks
+
+
+def _quote_depth_map(text: str, start: int, end: int) -> list[int]:
+    """For each offset in [start, end), 1 when inside quotation marks, else 0."""
+    depth = 0
+    out = []
+    for i in range(start, end):
+        c = text[i]
+        if c in "“‘「『":
+            depth += 1
+        elif c in "”’」』":
+            depth = max(0, depth - 1)
+        elif c == '"':
+            depth = 0 if depth else 1
+        out.append(1 if depth else 0)
+    return out
+
+
+def _subject_of(text: str, start: int, toks: list[Any]) -> str | None:
+    """The topic/subject noun phrase of a Korean clause: the words before its first 은/는/이/가."""
+    for form, tag, ts, _te in toks:
+        if ts < start:
+            continue
+        if tag in ("SSO", "SW") or form in _OPEN_QUOTES:
+            return None
+        if tag in ("JX", "JKS") and form in ("은", "는", "이", "가"):
+            phrase = text[start:ts].strip(" ,")
+            if 0 < len(phrase) <= 40:
+                return phrase
+            return None
+    return None
+
+
+def _clause_cuts(text: str, start: int, end: int, toks: list[Any]) -> list[int]:
+    """Offsets at which a Korean sentence is cut into clauses."""
+    if not toks:
+        return [k + 2 for k in _semicolons(text, start, end)]
+    quoted = _quote_depth_map(text, start, end)
+    cuts: list[int] = []
+    last = start
+    for i, (form, tag, _ts, te) in enumerate(toks):
+        if tag != "EC" or form not in _CLAUSE_ENDINGS:
+            continue
+        if te >= end or quoted[te - 1 - start]:
+            continue
+        # the ending must close a predicate (verb, adjective, copula or 하다-noun)
+        prev_tags = {t[1] for t in toks[max(0, i - 3) : i]}
+        if not prev_tags & {"VV", "VA", "VCP", "VCN", "XSV", "XSA", "EP", "VX"}:
+            continue
+        if i + 1 < len(toks) and toks[i + 1][1] == "VX":  # 하고 있다: an auxiliary, one clause
+            continue
+        nxt = te
+        if nxt < end and text[nxt] == ",":
+            nxt += 1
+        if nxt >= end or not text[nxt].isspace():
+            continue
+        while nxt < end and text[nxt].isspace():
+            nxt += 1
+        if nxt - last < _MIN_CLAUSE or end - nxt < _MIN_CLAUSE:
+            continue
+        # the rest must carry a predicate of its own
+        rest_tags = {t[1] for t in toks if t[2] >= nxt}
+        if not rest_tags & {"EF", "EC", "ETM", "VV", "XSV"}:
+            continue
+        cuts.append(nxt)
+        last = nxt
+    return cuts
+
+
+def _semicolons(text: str, start: int, end: int) -> list[int]:
+    quoted = _quote_depth_map(text, start, end)
+    out = []
+    for i in range(start, end - 2):
+        if text[i] == ";" and text[i + 1] == " " and not quoted[i - start]:
+            out.append(i)
+    return out
+
+
+def _enum_cuts(text: str, start: int, end: int) -> list[int]:
+    """Offsets of the 2nd, 3rd ... enumeration marks of a sentence (▲A ▲B ▲C)."""
+    marks = [m.start() for m in _ENUM_MARK.finditer(text, start, end)]
+    if len(marks) < 2:
+        return []
+    return [m for m in marks[1:] if m - start >= 2]
+
+
+def _pieces(text: str, start: int, end: int, toks: list[Any]) -> list[_Piece]:
+    cuts = sorted(set(_clause_cuts(text, start, end, toks)) | set(_enum_cuts(text, start, end)))
+    bounds = [start, *[c for c in cuts if start < c < end], end]
+    subject = _subject_of(text, start, toks) if toks else None
+    out: list[_Piece] = []
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        for s, e in _trimmed(text, a, b):
+            own = _subject_of(text, s, toks) if toks else None
+            carried = subject if (s > start and own is None) else None
+            out.append(_Piece(s, e, start, end, own or carried))
+    return out
+
+
+def split_article(article: Article) -> list[Claim]:
+    """Atomic claims of an article's body, in text order, with exact offsets."""
+    text = article.text
+    claims: list[Claim] = []
+    seen: Counter[str] = Counter()
+    for seg_start, seg_end in body_segments(article):
+        for s_start, s_end, toks in _sentences(text, seg_start, seg_end):
+            for p in _pieces(text, s_start, s_end, toks):
+                piece = text[p.start : p.end]
+                seen[piece] += 1
+                claims.append(
+                    Claim(
+                        id=content_id(article.id, piece, seen[piece]),
+                        article_id=article.id,
+                        text=piece,
+                        start=p.start,
+                        end=p.end,
+                        sentence_start=p.sentence_start,
+                        sentence_end=p.sentence_end,
+                        subject=p.subject,
+                    )
+                )
+    return claims
+
+
+def drop_claims_in(claims: list[Claim], spans: list[Removed]) -> list[Claim]:
+    """Claims not wholly inside one of ``spans`` (used for boilerplate found corpus-wide)."""
+    if not spans:
+        return claims
+    return [c for c in claims if not any(r.start <= c.start and c.end <= r.end for r in spans)]

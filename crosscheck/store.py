@@ -1,0 +1,307 @@
+"""The claim store in ``claims/``: everything a re-run can reuse, written atomically.
+
+Layout::
+
+    claims/
+      .lock                      one run at a time (filelock; a killed run's lock is released
+                                 by the OS, so a stale lock never blocks)
+      articles/<id>.json         an article's text, metadata and claims, valid while its
+                                 sha256 and the pipeline version match
+      vectors/<model>/<shard>.npz  claim vectors keyed by claim-text hash, one shard per run;
+                                 each shard carries a checksum
+      state.json                 the previous run: its finding ids (to mark findings ``new``)
+      reviews.json               review decisions (see review.py)
+
+A cache entry that cannot be read, has another schema or a wrong checksum is moved aside to
+``claims/corrupt/`` with a warning and rebuilt. Nothing here is ever silently dropped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import re
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from crosscheck import PIPELINE_VERSION
+from crosscheck.models import Article, Claim, Facet, MetaValue, Removed
+
+ARTICLE_SCHEMA = "crosscheck.article/1"
+STATE_SCHEMA = "crosscheck.state/1"
+Warn = Callable[[str], None]
+
+
+class StoreBusy(Exception):
+    """Another run holds the store's lock."""
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):
+        dfd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+
+
+def atomic_write_json(path: Path, obj: Any) -> None:
+    atomic_write_bytes(path, (json.dumps(obj, ensure_ascii=False, indent=1) + "\n").encode())
+
+
+def _safe_name(s: str) -> str:
+    return re.sub(r"[^\w.\-]+", "_", s)[:120] or "_"
+
+
+class Store:
+    """A claim store rooted at ``root`` (normally ``claims/``)."""
+
+    def __init__(self, root: Path, warn: Warn | None = None) -> None:
+        self.root = Path(root)
+        self.warn: Warn = warn or (lambda _msg: None)
+
+    # ---------------------------------------------------------------- locking
+
+    @contextlib.contextmanager
+    def lock(self, timeout: float = -1) -> Iterator[None]:
+        """Hold the store's lock; ``timeout`` seconds to wait (-1: wait for ever)."""
+        from filelock import FileLock, Timeout
+
+        self.root.mkdir(parents=True, exist_ok=True)
+        lk = FileLock(str(self.root / ".lock"))
+        try:
+            lk.acquire(timeout=timeout)
+        except Timeout as exc:
+            raise StoreBusy(
+                f"another crosscheck run is using {self.root} (lock {self.root / '.lock'})"
+            ) from exc
+        try:
+            yield
+        finally:
+            lk.release()
+
+    # ---------------------------------------------------------------- quarantine
+
+    def set_aside(self, path: Path, why: str) -> None:
+        dest = self.root / "corrupt" / f"{int(time.time())}-{path.name}"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(OSError):
+            os.replace(path, dest)
+        self.warn(f"cache entry {path} {why}; moved to {dest} and rebuilt")
+
+    def clean_temp_files(self) -> None:
+        """Remove temp files left by a killed run (never a finished file)."""
+        for p in self.root.rglob(".*.tmp"):
+            with contextlib.suppress(OSError):
+                p.unlink()
+
+    # ---------------------------------------------------------------- articles
+
+    def _article_path(self, article_id: str) -> Path:
+        return self.root / "articles" / f"{_safe_name(article_id)}.json"
+
+    def load_article(self, article_id: str, sha256: str) -> tuple[Article, list[Claim]] | None:
+        """The cached article and claims, if cached for this content and pipeline version."""
+        path = self._article_path(article_id)
+        if not path.exists():
+            return None
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            if doc.get("schema") != ARTICLE_SCHEMA:
+                raise ValueError(f"schema {doc.get('schema')!r}")
+            body = json.dumps(doc["article"], ensure_ascii=False, sort_keys=True) + json.dumps(
+                doc["claims"], ensure_ascii=False, sort_keys=True
+            )
+            if hashlib.sha256(body.encode()).hexdigest() != doc.get("checksum"):
+                raise ValueError("checksum mismatch")
+            if doc["article"]["sha256"] != sha256 or doc.get("pipeline") != PIPELINE_VERSION:
+                return None
+            article = article_from_dict(doc["article"])
+            claims = [claim_from_dict(c) for c in doc["claims"]]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            self.set_aside(path, f"is unreadable ({exc})")
+            return None
+        for c in claims:
+            if article.text[c.start : c.end] != c.text:
+                self.set_aside(path, "has claims that do not slice from the text")
+                return None
+        return article, claims
+
+    def save_article(self, article: Article, claims: list[Claim]) -> None:
+        a = article_to_dict(article)
+        cs = [claim_to_dict(c) for c in claims]
+        body = json.dumps(a, ensure_ascii=False, sort_keys=True) + json.dumps(
+            cs, ensure_ascii=False, sort_keys=True
+        )
+        atomic_write_json(
+            self._article_path(article.id),
+            {
+                "schema": ARTICLE_SCHEMA,
+                "pipeline": PIPELINE_VERSION,
+                "checksum": hashlib.sha256(body.encode()).hexdigest(),
+                "article": a,
+                "claims": cs,
+            },
+        )
+
+    def forget_articles(self, keep: set[str]) -> list[str]:
+        """Delete cached articles not in ``keep`` (removed from the corpus); their ids."""
+        gone = []
+        folder = self.root / "articles"
+        if folder.exists():
+            keep_names = {_safe_name(k) for k in keep}
+            for p in folder.glob("*.json"):
+                if p.stem not in keep_names:
+                    gone.append(p.stem)
+                    with contextlib.suppress(OSError):
+                        p.unlink()
+        return gone
+
+    # ---------------------------------------------------------------- vectors
+
+    def _vector_dir(self, model: str) -> Path:
+        return self.root / "vectors" / _safe_name(model)
+
+    def load_vectors(self, model: str) -> dict[str, np.ndarray]:
+        """All cached vectors of ``model``, by claim-text key."""
+        out: dict[str, np.ndarray] = {}
+        folder = self._vector_dir(model)
+        if not folder.exists():
+            return out
+        for p in sorted(folder.glob("*.npz")):
+            try:
+                with np.load(p, allow_pickle=False) as z:
+                    keys = [str(k) for k in z["keys"]]
+                    mat = np.asarray(z["vectors"], dtype=np.float32)
+                    check = str(z["checksum"])
+                if hashlib.sha256(mat.tobytes() + "\n".join(keys).encode()).hexdigest() != check:
+                    raise ValueError("checksum mismatch")
+                if mat.ndim != 2 or mat.shape[0] != len(keys):
+                    raise ValueError("shape mismatch")
+            except Exception as exc:  # any unreadable shard is set aside, never fatal
+                self.set_aside(p, f"is unreadable ({type(exc).__name__}: {exc})")
+                continue
+            out.update(zip(keys, mat, strict=True))
+        return out
+
+    def save_vectors(self, model: str, vectors: Mapping[str, np.ndarray]) -> None:
+        """Add a shard of new vectors; compacts the folder when shards pile up."""
+        if not vectors:
+            return
+        folder = self._vector_dir(model)
+        keys = sorted(vectors)
+        mat = np.stack([np.asarray(vectors[k], dtype=np.float32) for k in keys])
+        self._write_shard(folder, keys, mat)
+        shards = sorted(folder.glob("*.npz"))
+        if len(shards) > 16:
+            everything = self.load_vectors(model)
+            ks = sorted(everything)
+            self._write_shard(folder, ks, np.stack([everything[k] for k in ks]), prefix="all-")
+            newest = max(folder.glob("all-*.npz"), key=lambda p: p.stat().st_mtime)
+            for p in shards:
+                if p != newest:
+                    with contextlib.suppress(OSError):
+                        p.unlink()
+
+    def _write_shard(self, folder: Path, keys: list[str], mat: np.ndarray, prefix: str = "") -> None:
+        check = hashlib.sha256(mat.tobytes() + "\n".join(keys).encode()).hexdigest()
+        buf = io.BytesIO()
+        np.savez(buf, keys=np.array(keys), vectors=mat, checksum=np.array(check))
+        atomic_write_bytes(folder / f"{prefix}{check[:16]}.npz", buf.getvalue())
+
+    # ---------------------------------------------------------------- state
+
+    def load_state(self) -> dict[str, Any]:
+        path = self.root / "state.json"
+        if not path.exists():
+            return {}
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            if doc.get("schema") != STATE_SCHEMA:
+                raise ValueError("schema")
+            return dict(doc)
+        except (OSError, ValueError) as exc:
+            self.set_aside(path, f"is unreadable ({exc})")
+            return {}
+
+    def save_state(self, state: Mapping[str, Any]) -> None:
+        atomic_write_json(self.root / "state.json", {"schema": STATE_SCHEMA, **state})
+
+
+    # ---------------------------------------------------------------- reviews
+
+    @property
+    def reviews_path(self) -> Path:
+        return self.root / "reviews.json"
+
+    def load_reviews(self) -> dict[str, Any]:
+        """The review decisions on file. A damaged file is an error, never silently replaced."""
+        from crosscheck import review
+
+        path = self.reviews_path
+        if not path.exists():
+            return review.empty()
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            return review.validate(doc)
+        except (OSError, ValueError, review.ReviewError) as exc:
+            raise review.ReviewError(
+                f"{path} cannot be read ({exc}); it was left untouched — fix it or restore "
+                f"{path.with_suffix('.json.bak')}"
+            ) from exc
+
+    def save_reviews(self, doc: Mapping[str, Any]) -> None:
+        """Write the decisions atomically, keeping the previous version as reviews.json.bak."""
+        path = self.reviews_path
+        if path.exists():
+            atomic_write_bytes(path.with_suffix(".json.bak"), path.read_bytes())
+        atomic_write_json(path, doc)
+
+
+# -------------------------------------------------------------------- (de)serialisation
+
+
+def article_to_dict(a: Article) -> dict[str, Any]:
+    d = asdict(a)
+    d["meta"] = {k: asdict(v) for k, v in a.meta}
+    d["removed"] = [asdict(r) for r in a.removed]
+    return d
+
+
+def article_from_dict(d: Mapping[str, Any]) -> Article:
+    fields = dict(d)
+    fields["meta"] = tuple((k, MetaValue(**v)) for k, v in d.get("meta", {}).items())
+    fields["removed"] = tuple(Removed(**r) for r in d.get("removed", []))
+    return Article(**fields)
+
+
+def claim_to_dict(c: Claim) -> dict[str, Any]:
+    return asdict(c)
+
+
+def claim_from_dict(d: Mapping[str, Any]) -> Claim:
+    fields = dict(d)
+    fields["facets"] = tuple(Facet(**f) for f in d.get("facets", []))
+    return Claim(**fields)

@@ -1,0 +1,505 @@
+"""A realistic, invented ``crosscheck.report/1`` dict for the report tests.
+
+Four outlets (two Korean, one English, one hostile) cover an invented battery deal. Offsets
+are computed from the texts, so ``quote == text[start:end]`` always holds. One article
+carries an astral character (🔋) before its claims, so code-point vs UTF-16 slips would
+show; one carries HTML/JS injection in its text, outlet name, a quote, a subject and a note.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from typing import Any
+
+XSS_SCRIPT = "<script>alert(1)</script>"
+XSS_IMG = '"><img src=x onerror=alert(1)>'
+GENERATED_AT = "2031-04-03T09:00:00+09:00"
+
+_A1 = (
+    "메뉴 | 로그인 | 구독\n"
+    "한빛에너지, 포르투갈 배터리社와 유럽 공급망 협약\n\n"
+    "한빛에너지와 포르투갈 루시타니아배터리는 1일 리스본에서 업무협약(MOU)을 체결했다.\n"
+    '박서연 한빛에너지 대표는 "유럽 공급망의 첫걸음"이라고 말했다.\n'
+    "두 회사는 2032년까지 12억 달러를 투자할 계획이다.\n"
+    "새 공장은 세투발에 들어선다.\n"
+    "ⓒ 한빛일보 무단전재 및 재배포 금지\n"
+)
+_A2 = (
+    "🔋 Energy desk\n"
+    "Hanbit Energy and Lusitania Battery signed a binding supply agreement in Lisbon on April 1.\n"
+    'Hanbit Energy CEO Park Seo-yeon called it "a first step for Europe\'s supply chain".\n'
+    "The companies have invested $1.5 billion, the statement said.\n"
+    "The plant will be built in Setúbal.\n"
+    "Share this article | Related stories\n"
+)
+_A3 = (
+    "[새벽뉴스] 한빛에너지, 루시타니아배터리와 업무협약\n"
+    "한빛에너지와 루시타니아배터리가 업무협약을 맺었다.\n"
+    "박서연 한빛에너지 부사장이 서명했다.\n"
+    "투자 규모는 12억 달러다.\n"
+    "공장 부지는 포르투 인근으로 알려졌다.\n"
+    "한국 정부는 수출보증 지원을 검토하고 있다.\n"
+)
+_A4 = (
+    f"{XSS_SCRIPT} Breaking\n"
+    f"Lusitania Battery said the deal {XSS_IMG} was worth $1.2 billion.\n"
+    "Local officials said 800 jobs would follow.\n"
+)
+
+OUTLET_XSS = f"{XSS_IMG} Daily"
+
+_ARTICLES: list[dict[str, Any]] = [
+    {
+        "key": "a1",
+        "outlet": "한빛일보",
+        "title": "한빛에너지, 포르투갈 배터리社와 유럽 공급망 협약",
+        "published": "2031-04-02",
+        "language": "ko",
+        "primary": True,
+        "text": _A1,
+        "format": "md",
+        "byline": "김하늘 기자",
+    },
+    {
+        "key": "a2",
+        "outlet": "Harbor Times",
+        "title": "Hanbit and Lusitania sign battery deal",
+        "published": "2031-04-01T18:30:00+00:00",
+        "language": "en",
+        "primary": False,
+        "text": _A2,
+        "format": "html",
+        "byline": "By J. Doe",
+    },
+    {
+        "key": "a3",
+        "outlet": "새벽뉴스",
+        "title": "한빛에너지, 루시타니아배터리와 업무협약",
+        "published": "2031-04-02",
+        "language": "ko",
+        "primary": False,
+        "text": _A3,
+        "format": "txt",
+        "byline": None,
+    },
+    {
+        "key": "a4",
+        "outlet": OUTLET_XSS,
+        "title": f"{XSS_SCRIPT} deal",
+        "published": "2031-04-02",
+        "language": "en",
+        "primary": False,
+        "text": _A4,
+        "format": "txt",
+        "byline": None,
+    },
+]
+
+# (article key, sentence, [(facet type, surface, normalized, subject)])
+_CLAIMS: list[tuple[str, str, list[tuple[str, str, str, str | None]]]] = [
+    (
+        "a1",
+        "한빛에너지와 포르투갈 루시타니아배터리는 1일 리스본에서 업무협약(MOU)을 체결했다.",
+        [
+            ("organization", "한빛에너지", "Hanbit Energy", None),
+            ("place", "리스본", "Lisbon", None),
+            ("document_type", "업무협약(MOU)", "MOU", None),
+            ("date", "1일", "2031-04-01", None),
+        ],
+    ),
+    (
+        "a1",
+        '박서연 한빛에너지 대표는 "유럽 공급망의 첫걸음"이라고 말했다.',
+        [("person", "박서연", "Park Seo-yeon", None), ("title", "대표", "CEO", "박서연")],
+    ),
+    (
+        "a1",
+        "두 회사는 2032년까지 12억 달러를 투자할 계획이다.",
+        [("money", "12억 달러", "USD 1200000000", None), ("date", "2032년", "2032", None)],
+    ),
+    ("a1", "새 공장은 세투발에 들어선다.", [("place", "세투발", "Setúbal", None)]),
+    (
+        "a2",
+        "Hanbit Energy and Lusitania Battery signed a binding supply agreement in Lisbon on "
+        "April 1.",
+        [
+            ("organization", "Hanbit Energy", "Hanbit Energy", None),
+            ("document_type", "binding supply agreement", "agreement", None),
+            ("place", "Lisbon", "Lisbon", None),
+            ("date", "April 1", "2031-04-01", None),
+        ],
+    ),
+    (
+        "a2",
+        'Hanbit Energy CEO Park Seo-yeon called it "a first step for Europe\'s supply chain".',
+        [
+            ("person", "Park Seo-yeon", "Park Seo-yeon", None),
+            ("title", "CEO", "CEO", "Park Seo-yeon"),
+        ],
+    ),
+    (
+        "a2",
+        "The companies have invested $1.5 billion, the statement said.",
+        [("money", "$1.5 billion", "USD 1500000000", None)],
+    ),
+    ("a2", "The plant will be built in Setúbal.", [("place", "Setúbal", "Setúbal", None)]),
+    (
+        "a3",
+        "한빛에너지와 루시타니아배터리가 업무협약을 맺었다.",
+        [("document_type", "업무협약", "MOU", None)],
+    ),
+    (
+        "a3",
+        "박서연 한빛에너지 부사장이 서명했다.",
+        [
+            ("person", "박서연", "Park Seo-yeon", None),
+            ("title", "부사장", "vice president", "박서연"),
+        ],
+    ),
+    ("a3", "투자 규모는 12억 달러다.", [("money", "12억 달러", "USD 1200000000", None)]),
+    ("a3", "공장 부지는 포르투 인근으로 알려졌다.", [("place", "포르투 인근", "near Porto", None)]),
+    (
+        "a3",
+        "한국 정부는 수출보증 지원을 검토하고 있다.",
+        [("organization", "한국 정부", "Korean government", None)],
+    ),
+    (
+        "a4",
+        f"Lusitania Battery said the deal {XSS_IMG} was worth $1.2 billion.",
+        [("money", "$1.2 billion", "USD 1200000000", None)],
+    ),
+    ("a4", "Local officials said 800 jobs would follow.", [("number", "800 jobs", "800", None)]),
+]
+
+# (article key, chrome text, reason)
+_REMOVED = [
+    ("a1", "메뉴 | 로그인 | 구독\n", "navigation"),
+    ("a1", "ⓒ 한빛일보 무단전재 및 재배포 금지\n", "copyright line"),
+    ("a2", "Share this article | Related stories\n", "share links"),
+    ("a4", f"{XSS_SCRIPT} Breaking\n", "boilerplate"),
+]
+
+# (finding key, kind, facet, subject, summary, severity, confidence, new, review, values)
+# values: (claim index, value surface, normalized, modality)
+_FINDINGS: list[dict[str, Any]] = [
+    {
+        "key": "doc",
+        "kind": "diverge",
+        "facet": "document_type",
+        "subject": "한빛에너지–루시타니아배터리",
+        "summary": "MOU or binding agreement? The outlets name the signed document differently.",
+        "severity": 3,
+        "confidence": 0.92,
+        "new": False,
+        "review": None,
+        "values": [
+            (0, "업무협약(MOU)", "MOU", "done"),
+            (4, "binding supply agreement", "agreement", "done"),
+            (8, "업무협약", "MOU", "done"),
+        ],
+    },
+    {
+        "key": "money",
+        "kind": "diverge",
+        "facet": "money",
+        "subject": "investment",
+        "summary": "Investment: USD 1.2 billion planned vs USD 1.5 billion already invested.",
+        "severity": 3,
+        "confidence": 0.74,
+        "new": True,
+        "review": None,
+        "values": [
+            (2, "12억 달러", "USD 1200000000", "planned"),
+            (6, "$1.5 billion", "USD 1500000000", "done"),
+            (10, "12억 달러", "USD 1200000000", None),
+            (13, "$1.2 billion", "USD 1200000000", None),
+        ],
+    },
+    {
+        "key": "title",
+        "kind": "diverge",
+        "facet": "title",
+        "subject": "박서연 (Park Seo-yeon)",
+        "summary": "Park Seo-yeon's title: CEO vs vice president.",
+        "severity": 2,
+        "confidence": 0.81,
+        "new": False,
+        "review": {
+            "status": "confirmed",
+            "note": "회사 보도자료 확인: 대표가 맞음",
+            "history": [
+                {
+                    "at": "2031-04-02T10:00:00+09:00",
+                    "status": "confirmed",
+                    "note": "회사 보도자료 확인: 대표가 맞음",
+                    "by": "desk",
+                }
+            ],
+        },
+        "values": [
+            (1, "대표", "CEO", None),
+            (5, "CEO", "CEO", None),
+            (9, "부사장", "vice president", None),
+        ],
+    },
+    {
+        "key": "place",
+        "kind": "diverge",
+        "facet": "place",
+        "subject": XSS_SCRIPT,
+        "summary": "Plant site: Setúbal vs near Porto.",
+        "severity": 2,
+        "confidence": 0.6,
+        "new": True,
+        "review": {"status": "dismissed", "note": f"{XSS_IMG} {XSS_SCRIPT}", "history": []},
+        "values": [
+            (3, "세투발", "Setúbal", "planned"),
+            (7, "Setúbal", "Setúbal", "planned"),
+            (11, "포르투 인근", "near Porto", None),
+        ],
+    },
+    {
+        "key": "guarantee",
+        "kind": "add_detail",
+        "facet": "organization",
+        "subject": "한국 정부",
+        "summary": "Only 새벽뉴스 reports that Seoul is weighing export guarantees.",
+        "severity": 1,
+        "confidence": 0.7,
+        "new": True,
+        "review": None,
+        "values": [(12, "한국 정부", "Korean government", "planned")],
+    },
+    {
+        "key": "jobs",
+        "kind": "add_detail",
+        "facet": "number",
+        "subject": XSS_IMG,
+        "summary": f"Only one outlet mentions 800 jobs {XSS_SCRIPT}",
+        "severity": 1,
+        "confidence": 0.55,
+        "new": False,
+        "review": None,
+        "values": [(14, "800 jobs", "800", "planned")],
+    },
+    {
+        "key": "lisbon",
+        "kind": "agree",
+        "facet": "place",
+        "subject": "signing",
+        "summary": "Signed in Lisbon.",
+        "severity": 0,
+        "confidence": 0.9,
+        "new": False,
+        "review": None,
+        "values": [(0, "리스본", "Lisbon", None), (4, "Lisbon", "Lisbon", None)],
+    },
+    {
+        "key": "date",
+        "kind": "agree",
+        "facet": "date",
+        "subject": "signing",
+        "summary": "Signed on April 1.",
+        "severity": 0,
+        "confidence": 0.85,
+        "new": False,
+        "review": None,
+        "values": [(0, "1일", "2031-04-01", None), (4, "April 1", "2031-04-01", None)],
+    },
+]
+
+
+def _id(*parts: object) -> str:
+    """A short stable id like the pipeline's content ids."""
+    return hashlib.sha256("\x00".join(map(str, parts)).encode()).hexdigest()[:12]
+
+
+def make_report() -> dict[str, Any]:
+    """A fresh report dict (deep-copied, so tests may mutate it)."""
+    arts: dict[str, dict[str, Any]] = {}
+    for a in _ARTICLES:
+        aid = _id("article", a["key"])
+        arts[a["key"]] = {
+            "id": aid,
+            "path": f"articles/{a['key']}.{a['format']}",
+            "outlet": a["outlet"],
+            "title": a["title"],
+            "published": a["published"],
+            "language": a["language"],
+            "primary": a["primary"],
+            "sha256": hashlib.sha256(a["text"].encode()).hexdigest(),
+            "n_claims": 0,
+            "format": a["format"],
+            "byline": a["byline"],
+            "text": a["text"],
+            "meta": {
+                "outlet": {"value": a["outlet"], "source": "front matter"},
+                "published": {"value": a["published"], "source": "dateline"},
+            },
+        }
+    claims = []
+    for key, sentence, facets in _CLAIMS:
+        art = arts[key]
+        start = art["text"].index(sentence)
+        end = start + len(sentence)
+        fs = []
+        for ftype, surface, norm, subj in facets:
+            fstart = art["text"].index(surface, start)
+            fs.append(
+                {
+                    "type": ftype,
+                    "value": surface,
+                    "normalized": norm,
+                    "start": fstart,
+                    "end": fstart + len(surface),
+                    "subject": subj,
+                }
+            )
+        claims.append(
+            {
+                "id": _id("claim", key, start),
+                "article_id": art["id"],
+                "text": sentence,
+                "start": start,
+                "end": end,
+                "sentence_start": start,
+                "sentence_end": end,
+                "subject": None,
+                "facets": fs,
+            }
+        )
+        art["n_claims"] += 1
+    key_of = {a["id"]: k for k, a in arts.items()}
+    findings = []
+    for f in _FINDINGS:
+        values = []
+        for ci, surface, norm, modality in f["values"]:
+            c = claims[ci]
+            text = arts[key_of[c["article_id"]]]["text"]
+            vs = text.index(surface, c["start"])
+            values.append(
+                {
+                    "article_id": c["article_id"],
+                    "value": surface,
+                    "normalized": norm,
+                    "claim_id": c["id"],
+                    "quote": text[c["start"] : c["end"]],
+                    "start": c["start"],
+                    "end": c["end"],
+                    "value_start": vs,
+                    "value_end": vs + len(surface),
+                    "modality": modality,
+                }
+            )
+        review = f["review"] or {"status": "open", "note": "", "history": []}
+        findings.append(
+            {
+                "id": _id("finding", f["key"]),
+                "kind": f["kind"],
+                "facet": f["facet"],
+                "subject": f["subject"],
+                "summary": f["summary"],
+                "severity": f["severity"],
+                "confidence": f["confidence"],
+                "cluster_ids": [_id("cluster", f["key"])],
+                "new": f["new"],
+                "review": review,
+                "values": values,
+            }
+        )
+    removed = []
+    for key, chrome, reason in _REMOVED:
+        text = arts[key]["text"]
+        s = text.index(chrome)
+        removed.append(
+            {"article_id": arts[key]["id"], "start": s, "end": s + len(chrome), "reason": reason}
+        )
+    a1, a2, a3 = arts["a1"]["id"], arts["a2"]["id"], arts["a3"]["id"]
+    entities = [
+        {
+            "id": _id("entity", "park"),
+            "type": "person",
+            "canonical": "박서연 (Park Seo-yeon)",
+            "mentions": [
+                {
+                    "article_id": a1,
+                    "surface": "박서연",
+                    "titles": ["대표"],
+                    "claim_ids": [claims[1]["id"]],
+                },
+                {
+                    "article_id": a2,
+                    "surface": "Park Seo-yeon",
+                    "titles": ["CEO"],
+                    "claim_ids": [claims[5]["id"]],
+                },
+                {
+                    "article_id": a3,
+                    "surface": "박서연",
+                    "titles": ["부사장"],
+                    "claim_ids": [claims[9]["id"]],
+                },
+            ],
+        },
+        {
+            "id": _id("entity", "hanbit"),
+            "type": "organization",
+            "canonical": "한빛에너지",
+            "mentions": [
+                {
+                    "article_id": a1,
+                    "surface": "한빛에너지",
+                    "titles": [],
+                    "claim_ids": [claims[0]["id"]],
+                },
+                {
+                    "article_id": a2,
+                    "surface": "Hanbit Energy",
+                    "titles": [],
+                    "claim_ids": [claims[4]["id"]],
+                },
+            ],
+        },
+    ]
+    clusters = [
+        {
+            "id": f["cluster_ids"][0],
+            "claim_ids": [v["claim_id"] for v in f["values"]],
+            "article_ids": sorted({v["article_id"] for v in f["values"]}),
+        }
+        for f in findings
+    ]
+    counts = {
+        k: sum(1 for f in findings if f["kind"] == k) for k in ("agree", "add_detail", "diverge")
+    }
+    errors = [
+        {"path": "articles/broken.html", "reason": "no text could be extracted"},
+        {"path": "articles/latin1.txt", "reason": f"undecodable bytes {XSS_SCRIPT}"},
+    ]
+    report = {
+        "schema": "crosscheck.report/1",
+        "generated_at": GENERATED_AT,
+        "model": "intfloat/multilingual-e5-small",
+        "pipeline_version": "1",
+        "summary": {
+            "n_articles": len(arts),
+            "n_claims": len(claims),
+            "n_clusters": len(clusters),
+            "findings": counts,
+            "new_findings": sum(1 for f in findings if f["new"]),
+            "reused_articles": 1,
+            "processed_articles": 3,
+            "embedded_claims": 11,
+            "reused_vectors": 4,
+            "errors": len(errors),
+        },
+        "articles": list(arts.values()),
+        "claims": claims,
+        "clusters": clusters,
+        "findings": findings,
+        "entities": entities,
+        "removed": removed,
+        "errors": errors,
+    }
+    return copy.deepcopy(report)
