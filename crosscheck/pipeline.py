@@ -238,6 +238,15 @@ def embed_claims(
     return {cid: cache[k] for cid, k in keys.items()}
 
 
+def make_embedder(model: str | None) -> Embedder:
+    """The embedder for ``--model``: ``hashing`` is the fast, model-free test embedder."""
+    if model == "hashing":
+        from crosscheck.embed import HashingEmbedder
+
+        return HashingEmbedder()
+    return SentenceTransformerEmbedder(model)
+
+
 # ------------------------------------------------------------------------ report dict
 
 
@@ -313,7 +322,7 @@ def run_report(
     say: Notify = notify or (lambda _m: None)
     store = Store(Path(store_dir), warn=lambda m: say(f"warning: {m}"))
     stats = RunStats()
-    emb = embedder or SentenceTransformerEmbedder(model)
+    emb = embedder or make_embedder(model)
     with _locked(store, lock_timeout, say):
         store.clean_temp_files()
         t = time.perf_counter()
