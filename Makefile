@@ -25,7 +25,7 @@ report: $(STAMP)
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null) \
 	      || echo "browser-deps: could not install chromium; browser tests will be skipped"; \
 	  else echo "browser-deps: chromium missing and not root; browser tests will be skipped"; fi; \
 	fi

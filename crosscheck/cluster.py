@@ -30,11 +30,16 @@ class Edge:
 
 def _lexical(a: str, b: str) -> float:
     """Jaccard overlap of character bigrams (a light re-ranking signal)."""
-    sa = {a[k : k + 2] for k in range(len(a) - 1)}
-    sb = {b[k : k + 2] for k in range(len(b) - 1)}
+    return _jaccard({a[k : k + 2] for k in range(len(a) - 1)},
+                    {b[k : k + 2] for k in range(len(b) - 1)})
+
+
+def _jaccard(sa: set[str], sb: set[str]) -> float:
+    """|A ∩ B| / |A ∪ B| (0 when either set is empty)."""
     if not sa or not sb:
         return 0.0
-    return len(sa & sb) / len(sa | sb)
+    inter = len(sa & sb)
+    return inter / (len(sa) + len(sb) - inter)
 
 
 def neighbour_edges(
@@ -53,6 +58,15 @@ def neighbour_edges(
     scores, nbrs = index.search(np.ascontiguousarray(vectors, dtype=np.float32), kk)
     seen: set[tuple[int, int]] = set()
     edges: list[Edge] = []
+    grams: dict[int, set[str]] = {}  # each claim's bigrams, built once
+
+    def bigrams(x: int) -> set[str]:
+        g = grams.get(x)
+        if g is None:
+            t = claims[x].text
+            g = grams[x] = {t[k : k + 2] for k in range(len(t) - 1)}
+        return g
+
     for i in range(n):
         for s, j in zip(scores[i], nbrs[i], strict=True):
             j = int(j)
@@ -63,7 +77,7 @@ def neighbour_edges(
                 continue
             seen.add((a, b))
             # the lexical term re-ranks close calls; it is small next to the embedding score
-            score = float(s) + lexical_weight * (_lexical(claims[a].text, claims[b].text) - 0.2)
+            score = float(s) + lexical_weight * (_jaccard(bigrams(a), bigrams(b)) - 0.2)
             if score >= threshold:
                 edges.append(Edge(a, b, score))
     return edges

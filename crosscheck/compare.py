@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 import numpy as np
 
@@ -123,6 +124,23 @@ def _round_sig(x: Decimal, digits: int) -> Decimal:
     return x.quantize(Decimal(1).scaleb(exp)).normalize()
 
 
+@lru_cache(maxsize=1 << 16)
+def _ratio(a: str, b: str) -> float:
+    """``SequenceMatcher(None, a, b).ratio()``, memoised (quotes recur across clusters)."""
+    if a == b:
+        return 1.0  # what SequenceMatcher returns for equal strings, without the work
+    return SequenceMatcher(None, a, b).ratio()
+
+
+def _ratio_below(a: str, b: str, limit: float) -> bool:
+    """True when ``_ratio(a, b)`` is certainly below ``limit`` (cheap upper bounds)."""
+    if a == b:
+        return False
+    sm = SequenceMatcher(None, a, b)
+    return sm.real_quick_ratio() < limit or sm.quick_ratio() < limit
+
+
+@lru_cache(maxsize=1 << 16)
 def _script(s: str) -> str:
     return "hangul" if re.search(r"[가-힣]", s) else "latin"
 
@@ -158,11 +176,18 @@ def _conflict(facet: str, a: set[str], b: set[str]) -> bool:
     if facet == "quote":
         # the same quote rendered differently: alike enough to be one quote, not identical.
         # Quotes in different scripts (a translation) are not compared word by word.
-        pairs = [(x, y) for x in a for y in b if _script(x) == _script(y)]
-        if not pairs:
-            return False
-        best = max(SequenceMatcher(None, x, y).ratio() for x, y in pairs)
-        return 0.5 <= best < 0.9
+        # conflict iff the best ratio is in [0.5, 0.9): a pair whose upper bound is below 0.5
+        # cannot change that, and one pair at >= 0.9 settles it (the same quote)
+        alike = False
+        for x in a:
+            for y in b:
+                if _script(x) != _script(y) or _ratio_below(x, y, 0.5):
+                    continue
+                r = _ratio(x, y)
+                if r >= 0.9:
+                    return False
+                alike = alike or r >= 0.5
+        return alike
     return not a & b
 
 
@@ -190,10 +215,12 @@ def person_groups(claims: Iterable[Claim]) -> dict[str, str]:
             parent[rb] = ra
 
     names: set[str] = set()
+    resolved: set[str] = set()  # names an article resolved a mention to (never "윤 장관")
     for c in claims:
         for f in c.facets:
             if f.type == "person":
                 names |= {f.value, f.normalized}
+                resolved.add(f.normalized)
                 union(f.normalized, f.value)
     # a short form joins the one full name it can stand for: 크라치오스 -> 마이클 크라치오스,
     # 하 -> 하정우; an ambiguous one (트럼프: 도널드 or 멜라니아) joins nobody
@@ -213,8 +240,9 @@ def person_groups(claims: Iterable[Claim]) -> dict[str, str]:
         groups[find(n)].append(n)
     canon: dict[str, str] = {}
     for members in groups.values():
-        hangul = [m for m in members if re.search(r"[가-힣]", m)]
-        best = max(hangul or members, key=lambda m: (len(m.split()), len(m), m))
+        pool = [m for m in members if m in resolved] or members
+        hangul = [m for m in pool if re.search(r"[가-힣]", m)]
+        best = max(hangul or pool, key=lambda m: (len(m.split()), len(m), m))
         for m in members:
             canon[m] = best
     return canon
@@ -246,7 +274,7 @@ def _title_findings(
                 if f.normalized not in seen:
                     seen.add(f.normalized)
                     values.append(_value(c, f))
-        def label(a: str) -> str:
+        def label(a: str, by_art: dict[str, list[tuple[Claim, Facet]]] = by_art) -> str:
             surfaces = sorted({f.value for _, f in by_art[a]})
             return f"{' + '.join(surfaces)} ({_outlet(articles[a])})"
 
@@ -373,9 +401,8 @@ def _cluster_findings(
             vals = _cluster_values(cc, facet, canon)
             sets = {a: {f.normalized for _, f in v} for a, v in vals.items()}
             arts = sorted(sets)
-            bad = any(
-                _conflict(facet, sets[a], sets[b]) for i, a in enumerate(arts) for b in arts[i + 1 :]
-            )
+            bad = any(_conflict(facet, sets[a], sets[b])
+                      for i, a in enumerate(arts) for b in arts[i + 1 :])
             if bad:
                 conflicts.append(facet)
                 if facet == "quote":
@@ -398,7 +425,7 @@ def _cluster_findings(
                               if _modality(c) == "planned"})
             notes.append("reported as planned by " + ", ".join(planned) + ", as done by others")
         if not conflicts:
-            first = {}
+            first: dict[str, Claim] = {}
             for c in cc:
                 first.setdefault(c.article_id, c)
             values = [_value(c, None) for c in first.values()]
@@ -440,9 +467,10 @@ def _matching_quotes(
         for b in arts[i + 1 :]:
             for ca, fa in vals[a]:
                 for cb, fb in vals[b]:
-                    if _script(fa.normalized) != _script(fb.normalized):
+                    if _script(fa.normalized) != _script(fb.normalized) or _ratio_below(
+                            fa.normalized, fb.normalized, 0.5):
                         continue
-                    r = SequenceMatcher(None, fa.normalized, fb.normalized).ratio()
+                    r = _ratio(fa.normalized, fb.normalized)
                     if r < 0.5:
                         continue
                     for art, item in ((a, (ca, fa)), (b, (cb, fb))):
@@ -517,8 +545,9 @@ def _singletons(
         if c.id in covered or len(re.sub(r"\W", "", c.text)) < 8:
             continue
         out.append(
-            _finding("add_detail", "claim", c.subject or "", f"Only {_outlet(articles[c.article_id])}"
-                     " states this", 1, 0.5, (), [_value(c, None)], articles, primary)
+            _finding("add_detail", "claim", c.subject or "",
+                     f"Only {_outlet(articles[c.article_id])} states this", 1, 0.5, (),
+                     [_value(c, None)], articles, primary)
         )
     return out
 

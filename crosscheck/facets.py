@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from crosscheck.models import Article, Claim, Facet
+from crosscheck.split import is_hangul_text
 
 # --------------------------------------------------------------------------- lexicons
 
@@ -84,27 +85,75 @@ COUNTRIES_KO = {
 ORG_SUFFIX_KO = (
     "부", "청", "처", "관", "실", "위원회", "연구소", "연구원", "센터", "협회", "재단", "공사",
     "전자", "그룹", "은행", "대학교", "대학", "기구", "정부", "행정부", "의회", "공단",
+    "진흥원", "개발원", "평가원", "정보원", "기술원", "과학원", "솔루션", "솔루션즈", "홀딩스",
+    "중공업", "케미칼", "제약", "증권", "건설", "연합회", "상공회의소",
 )
+# short names of ministries and agencies -> the full name (the gold's organization key)
+ORG_ABBREV_KO: dict[str, str] = {
+    "산업부": "산업통상자원부", "산자부": "산업통상자원부", "과기정통부": "과학기술정보통신부",
+    "과기부": "과학기술정보통신부", "기재부": "기획재정부", "중기부": "중소벤처기업부",
+    "국토부": "국토교통부", "농식품부": "농림축산식품부", "복지부": "보건복지부",
+    "문체부": "문화체육관광부", "행안부": "행정안전부", "해수부": "해양수산부",
+    "고용부": "고용노동부", "환경부": "환경부", "외교부": "외교부", "국방부": "국방부",
+    "공정위": "공정거래위원회", "금융위": "금융위원회", "방통위": "방송통신위원회",
+}
+_ORG_APPOSITION_KO = {
+    "기업", "업체", "회사", "기관", "단체", "스타트업", "협회", "대기업", "중견기업",
+}
 ORG_WORDS_EN = (
     "Ministry", "Department", "Office", "Agency", "Institute", "Center", "Centre", "Council",
     "Commission", "Corp", "Corporation", "Inc", "Ltd", "Group", "University", "Association",
     "Bank", "House", "Administration", "Foundation", "Authority", "Electronics", "Times", "Wire",
+    "Solutions", "Alliance", "Holdings", "Industries", "Partners", "Federation", "Chamber",
+    "Company", "Co", "Organization", "Organisation", "Commission",
 )
 PLACES: dict[str, str] = {
     "서울": "seoul", "부산": "busan", "경주": "gyeongju", "경북": "north gyeongsang",
     "인천": "incheon", "대구": "daegu", "대전": "daejeon", "광주": "gwangju", "울산": "ulsan",
     "세종": "sejong", "제주": "jeju", "수원": "suwon", "창원": "changwon", "포항": "pohang",
-    "판교": "pangyo", "송도": "songdo", "여의도": "yeouido", "용산": "yongsan", "평택": "pyeongtaek",
+    "판교": "pangyo", "송도": "songdo", "여의도": "yeouido", "용산": "yongsan",
+    "평택": "pyeongtaek",
     "워싱턴": "washington", "뉴욕": "new york", "도쿄": "tokyo", "베이징": "beijing",
     "오타와": "ottawa", "토론토": "toronto", "밴쿠버": "vancouver", "몬트리올": "montreal",
     "런던": "london", "파리": "paris", "브뤼셀": "brussels", "제네바": "geneva",
     "싱가포르": "singapore", "오사카": "osaka", "상하이": "shanghai", "홍콩": "hong kong",
     "캘거리": "calgary", "퀘벡": "quebec", "에드먼턴": "edmonton", "핼리팩스": "halifax",
+    "온타리오": "ontario", "앨버타": "alberta", "브리티시컬럼비아": "british columbia",
+    "서드버리": "sudbury", "위니펙": "winnipeg", "텍사스": "texas", "캘리포니아": "california",
+    "조지아": "georgia", "미시간": "michigan", "테네시": "tennessee", "애리조나": "arizona",
 }
 PLACES_EN = {v.title(): v for v in PLACES.values()} | {"Washington, D.C.": "washington"}
+# administrative suffixes written glued to a Korean place name (온타리오주, 수원시, 경기도)
+_PLACE_SUFFIX_KO = ("주", "시", "도", "성", "군", "구")
+_COUNTRIES_EN = {
+    "Korea", "South Korea", "North Korea", "Canada", "Japan", "China", "Germany", "France",
+    "Britain", "India", "Australia", "Russia", "Taiwan", "Europe", "America", "Asia",
+    "United States", "U.S.", "US", "UK", "EU",
+}
+_NOT_PLACES_EN = {
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+    "Saturday", "Sunday", "The", "This", "That", "It", "English", "Korean", "French",
+}
+
+
+def place_key(surface: str) -> str:
+    """The cross-language key of a place: 서울, 서울시 and Seoul all give ``seoul``.
+
+    Places outside the lexicon keep their surface (lower-cased for Latin script).
+    """
+    name = surface.strip()
+    if name in PLACES:
+        return PLACES[name]
+    if name in PLACES_EN:
+        return PLACES_EN[name]
+    if len(name) >= 3 and name.endswith(_PLACE_SUFFIX_KO) and name[:-1] in PLACES:
+        return PLACES[name[:-1]]
+    low = name.lower()
+    return low if low in PLACES.values() else (name if _is_hangul(name) else low)
 
 DOC_TYPES: list[tuple[str, str]] = [
-    (r"양해\s*각서|업무\s*협약|\bMOUs?\b|memorand(?:um|a) of understanding", "mou"),
+    (r"양해\s*각서|업무\s*협약|\bMOUs?\b|\bMoUs?\b|memorand(?:um|a) of understanding", "mou"),
     (r"협력\s*각서|\bMOC\b|memorand(?:um|a) of cooperation", "moc"),
     (r"공동\s*성명|joint statement", "joint_statement"),
     (r"조약|\btreat(?:y|ies)\b", "treaty"),
@@ -133,15 +182,16 @@ _UNITS = {
     "years": "years", "건": "cases",
 }
 _KO_NUM = re.compile(
-    r"(?P<approx>약\s*|최대\s*|최소\s*|총\s*|무려\s*)?"
-    r"(?<![\w.\-:])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*"
-    r"(?P<scale>조|억|만|천)?(?:\s*(?P<num2>\d{1,4}(?:,\d{3})*)\s*(?P<scale2>억|만|천))?\s*"
+    r"(?<![\w.:])(?<![A-Za-z가-힣]-)(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*"
+    r"(?P<scale>[천백십]?(?:조|억|만)|천)?"
+    r"(?:\s*(?P<num2>\d{1,4}(?:,\d{3})*)\s*(?P<scale2>[천백십]?(?:억|만)|천))?"
+    r"(?P<yeo>여)?\s*"
     r"(?P<unit>캐나다달러|달러|원|명|개국|개사|개|곳|%|퍼센트|배|톤|가지|건|GWh|GW|MW|Tbps|km|일자리)?"
+    r"(?P<post>\s*(?:가량|정도|안팎|내외))?"
     r"(?![A-Za-z0-9:])"
 )
 _EN_NUM = re.compile(
-    r"(?P<approx>\b(?:about|around|approximately|nearly|some|roughly|almost|more than|over|up to)"
-    r"\s+)?(?P<cur>US\$|C\$|\$|₩|€|£)?(?<![\w.\-])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?P<cur>US\$|C\$|\$|₩|€|£)?(?<![\w.])(?<![A-Za-z]-)(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?:\s*(?P<scale>trillion|billion|million|thousand|bn)\b)?"
     r"(?:\s*(?P<unit>percent|per cent|%|dollars|won|people|jobs|companies|firms|countries|tonnes"
     r"|tons|times|GWh|GW|MW|Tbps|km|years)\b|(?P<pct>%))?"
@@ -177,12 +227,20 @@ _SAY_KO = re.compile(
     r"(밝혔|말했|전했|강조했|보도했|설명했|평가했|기대했|덧붙였|발표했|언급했|분석했|주장했|지적했"
     r"|밝힌|말한|전한|보도한|발표한|밝히|말하|전하|보도하|발표하)"
 )
+_CAP = r"[A-Z][\w.'\-]*"
+_SOURCE_NOUN = (
+    r"(?:officials?|spokes(?:person|man|woman)|sources?|analysts?|experts?|executives?|"
+    r"researchers?|government|ministry|figures|data|statement|report|people|critics|"
+    r"lawmakers|observers|residents|leaders|groups?|diplomats|economists|executives)"
+)
+_SAY_VERB = r"(?:said|says|told|announced|reported|stated|added|noted)"
 _SAY_EN = re.compile(
-    r"(?:(?P<who1>[A-Z][\w.'\-]*(?:\s+[A-Z][\w.'\-]*){0,3})\s+"
-    r"(?:said|says|told|announced|reported|stated|added|noted))"
-    r"|(?:(?:said|says|told|announced|reported|stated|added|noted)\s+"
-    r"(?P<who2>[A-Z][\w.'\-]*(?:\s+[A-Z][\w.'\-]*){0,3}))"
-    r"|(?:according to\s+(?P<who3>(?:the\s+)?[A-Z][\w.'\-]*(?:\s+[A-Z][\w.'\-]*){0,3}))"
+    r"(?:(?P<who1>(?:(?:" + _CAP + r"|government|ministry|industry|trade|company)\s+){0,3}"
+    r"(?:" + _CAP + r"|" + _SOURCE_NOUN + r")"
+    r"(?:\s+(?:in|at|from|of|with)\s+(?:the\s+)?" + _CAP + r"(?:\s+" + _CAP + r")?)?)"
+    r"\s+" + _SAY_VERB + r"\b)"
+    r"|(?:\b" + _SAY_VERB + r"\s+(?P<who2>" + _CAP + r"(?:\s+" + _CAP + r"){0,3}))"
+    r"|(?:according to\s+(?:the\s+)?(?P<who3>[\w'\-]+(?:\s+[\w'\-]+){0,4}?)(?=\s*[,.;:]|\s*$))"
 )
 _PLANNED = re.compile(
     r"예정|계획이다|계획이며|방침|할 것|될 것|키로|\bwill\b|\bplans? to\b|\bis expected to\b|"
@@ -260,7 +318,8 @@ class _Tok:
 
 
 def _tokens(text: str, offset: int) -> list[_Tok]:
-    if not _is_hangul(text) or len(text) > 4000:
+    """Kiwi tokens of a Korean claim (absolute offsets); [] for a claim in another language."""
+    if not is_hangul_text(text) or len(text) > 4000:
         return []
     return [
         _Tok(t.form, t.tag, offset + t.start, offset + t.start + t.len)
@@ -288,6 +347,39 @@ class Mention:
     title_start: int | None = None
     title_end: int | None = None
     alias: str | None = None  # the name in the other script, e.g. "(Michael Kratsios)"
+
+
+_SURNAMES_KO = set(
+    "김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민진나지엄채원천"
+    "방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예경봉사부"
+)
+_NOT_NAMES_KO = {
+    "이번", "이날", "전날", "당시", "현재", "신임", "전임", "주요", "한편", "정부", "양국", "이후",
+    "기존", "차기", "초대", "역대", "공동", "고위", "전직", "현직", "부처", "관계", "주재", "방한",
+}
+
+
+def _name_word_before(text: str, toks: list[_Tok], lo: int, pos: int) -> tuple[int, int] | None:
+    """The span of a Korean personal name written as its own word before a title.
+
+    Walks back over organisation words (``박서준 기획재정부 장관``); kiwi often cuts an
+    unknown name into syllables, so the name is found from the spacing and a surname list.
+    """
+    words = list(re.finditer(r"\S+", text[lo:pos]))
+    for w in reversed(words[-3:]):
+        word = w.group(0)
+        ws, we = lo + w.start(), lo + w.end()
+        if word in TITLES_KO or _is_org_like(word):
+            continue
+        if not (2 <= len(word) <= 4 and all("\uac00" <= ch <= "\ud7a3" for ch in word)):
+            return None
+        if word[0] not in _SURNAMES_KO or word in _NOT_NAMES_KO or word in COUNTRIES_KO:
+            return None
+        inside = [t for t in toks if ws <= t.start < we]
+        if len(inside) == 1 and inside[0].tag != "NNP":
+            return None  # one dictionary word (신임, 이번 ...), not a name
+        return ws, we
+    return None
 
 
 def _is_org_like(form: str) -> bool:
@@ -323,7 +415,7 @@ def _ko_mentions(text: str, toks: list[_Tok]) -> list[Mention]:
             t = toks[i]
             if t.form in ("겸", "및"):
                 break
-            if t.tag == "NNP" and not (t.tag == "NNB"):
+            if t.tag == "NNP":
                 cur.insert(0, i)
             else:
                 if cur:
@@ -362,6 +454,14 @@ def _ko_mentions(text: str, toks: list[_Tok]) -> list[Mention]:
                 continue  # glued to the next word (과기정통부): part of a name of an org
             person = lead[:3]
             break
+        if person is None and not joiner:
+            span = _name_word_before(text, toks, toks[0].start, toks[j].start)
+            if span is not None:
+                out.append(
+                    Mention(text[span[0] : span[1]], span[0], span[1], title, toks[j].start,
+                            toks[j].end)
+                )
+                continue
         if person is None and joiner and out:
             prev = out[-1]
             if prev.end <= toks[j].start and toks[j].start - prev.end < 40:
@@ -393,6 +493,17 @@ _EN_AFTER = re.compile(
     r"(?P<name>" + _EN_NAME + r"),\s+(?:(?:the|a|an|his|her|[A-Z][\w.]*'s|[A-Za-z]+)\s+){0,4}?"
     r"(?P<title>(?i:" + _EN_TITLE_WORDS + r"))\b"
 )
+# "Minister of Trade, Industry and Energy, Yoon Seo-jin": the title, its portfolio, the name
+_EN_OF = re.compile(
+    r"\b(?P<title>(?i:" + _EN_TITLE_WORDS + r"))\s+(?:of|for)\s+(?:the\s+)?"
+    r"[A-Z][^.;()\"“”]{1,60}?,\s+"
+    r"(?P<name>" + _EN_NAME + r")\b"
+)
+# words before a title that say whose it is, not what it is: "South Korean Vice Minister"
+_TITLE_QUALIFIERS = {
+    "the", "a", "an", "south", "north", "korean", "korea", "canadian", "canada", "american",
+    "japanese", "chinese", "british", "french", "german", "u.s.", "us", "then", "and", "but",
+}
 _ALIAS_AFTER = re.compile(r"\s*\(([^()]{2,40})\)")
 _NOT_NAMES = {
     "The", "This", "That", "South", "North", "Korea", "Canada", "United", "States", "Minister",
@@ -403,7 +514,7 @@ _NOT_NAMES = {
 def _en_mentions(text: str, start: int, end: int) -> list[Mention]:
     seg = text[start:end]
     out: list[Mention] = []
-    for rx in (_EN_BEFORE, _EN_AFTER):
+    for rx in (_EN_OF, _EN_BEFORE, _EN_AFTER):
         for m in rx.finditer(seg):
             name = m.group("name")
             words = name.split()
@@ -416,15 +527,16 @@ def _en_mentions(text: str, start: int, end: int) -> list[Mention]:
             if key is None:
                 continue
             ns = start + m.start("name")
+            if any(o.start == ns for o in out):
+                continue
             ts, te = start + m.start("title"), start + m.end("title")
-            # trim a leading capitalised qualifier from the title span: keep the title words
-            low = title.lower()
-            for t in sorted(TITLES_EN, key=len, reverse=True):
-                k = low.rfind(t)
-                if k >= 0:
-                    ts = start + m.start("title") + k
-                    te = ts + len(t)
+            # drop leading words that say whose title it is (South Korean ...), keep the
+            # portfolio (Natural Resources Minister)
+            while True:
+                w = re.match(r"(\S+)\s+", text[ts:te])
+                if w is None or w.group(1).lower() not in _TITLE_QUALIFIERS:
                     break
+                ts += w.end()
             alias = None
             am = _ALIAS_AFTER.match(text, ns + len(name))
             if am and _is_hangul(am.group(1)):
@@ -489,39 +601,109 @@ def _collect_people(article: Article, claims: list[Claim]) -> _People:
 # --------------------------------------------------------------------------- facets
 
 
-def _number_facets(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> list[Facet]:
+_KO_SUBSCALE = {"십": Decimal(10), "백": Decimal(100), "천": Decimal(1_000)}
+
+
+def _scale_of(word: str) -> Decimal:
+    """The multiplier of a scale word: 억 -> 1e8, 천만 -> 1e7, million -> 1e6."""
+    if word in _SCALES:
+        return _SCALES[word]
+    if len(word) == 2 and word[0] in _KO_SUBSCALE and word[1] in _SCALES:
+        return _KO_SUBSCALE[word[0]] * _SCALES[word[1]]
+    return Decimal(1)
+
+
+_APPROX_KO = re.compile(r"(?:약|대략|거의|무려|최소|최대)\s*$")
+_APPROX_EN = re.compile(
+    r"\b(?:about|around|approximately|nearly|some|roughly|almost|more than|over|up to|"
+    r"less than|at least)\s+$",
+    re.IGNORECASE,
+)
+_RANGE_JOIN = re.compile(r"\s*(?:~|∼|–|-|to|and)\s*$")
+
+
+@dataclass
+class _Num:
+    start: int
+    end: int
+    value: Decimal
+    unit: str
+    scale: str
+    approx: bool
+    plain: bool  # no unit, no scale, no decimal point: "3" in "3~5억 달러"
+
+
+def _parse_numbers(text: str, start: int, end: int) -> list[_Num]:
+    """Every figure in [start, end) with its value scaled (3억 -> 300000000) and unit."""
     seg = text[start:end]
-    out: list[Facet] = []
-    rx = _KO_NUM if _is_hangul(seg) else _EN_NUM
+    ko = is_hangul_text(seg)
+    rx = _KO_NUM if ko else _EN_NUM
+    out: list[_Num] = []
     for m in rx.finditer(seg):
         s, e = start + m.start(), start + m.end()
         while e > s and text[e - 1].isspace():
             e -= 1
-        ns = start + m.start("num")
-        if any(a <= ns < b for a, b in taken):
-            continue
         try:
             value = Decimal(m.group("num").replace(",", ""))
         except InvalidOperation:
             continue
         scale = (m.group("scale") or "").lower()
         if scale:
-            value *= _SCALES[scale]
+            value *= _scale_of(scale)
         gd = m.groupdict()
         if gd.get("num2"):
-            value += Decimal(gd["num2"].replace(",", "")) * _SCALES[gd["scale2"]]
+            value += Decimal(gd["num2"].replace(",", "")) * _scale_of(gd["scale2"] or "")
         unit_raw = (gd.get("unit") or gd.get("pct") or "").lower()
         cur = (gd.get("cur") or "").lower()
         unit = _UNITS.get(cur) or _UNITS.get(unit_raw, unit_raw)
-        if not unit and not scale and value < 10 and "." not in m.group("num"):
+        approx_rx = _APPROX_KO if ko else _APPROX_EN
+        approx = bool(approx_rx.search(text, max(start, s - 16), s)) or bool(
+            gd.get("yeo") or (gd.get("post") or "").strip()
+        )
+        plain = not unit and not scale and "." not in m.group("num")
+        out.append(_Num(s, e, value, unit, scale, approx, plain))
+    return out
+
+
+def _number_facets(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> list[Facet]:
+    """Figures with their unit: ``3억 달러`` -> ``300000000 USD``; ``약`` / ``about`` -> ``~``;
+    ranges (``3~5억 달러``, ``10-20 percent``) -> ``lo-hi unit``."""
+    nums = [n for n in _parse_numbers(text, start, end)
+            if not any(a <= n.start < b for a, b in taken)]
+    out: list[Facet] = []
+    i = 0
+    while i < len(nums):
+        n = nums[i]
+        nxt = nums[i + 1] if i + 1 < len(nums) else None
+        if nxt is not None and _RANGE_JOIN.match(text[n.end : nxt.start]) and (
+            n.unit in ("", nxt.unit)
+        ):
+            gap = text[n.end : nxt.start]
+            is_and = gap.strip() == "and"
+            between = is_and and re.search(
+                r"\bbetween\s+\S*$", text[max(start, n.start - 12) : n.start]
+            )
+            if gap.strip() in ("~", "∼", "–", "-") or between:
+                lo = n.value
+                if n.plain and nxt.scale:
+                    lo *= _scale_of(nxt.scale)
+                if lo < nxt.value:
+                    s = n.start
+                    if between:
+                        s = text.rindex("between", start, n.start)
+                    approx = "~" if (n.approx or nxt.approx) else ""
+                    norm = f"{approx}{format_decimal(lo)}-{format_decimal(nxt.value)} {nxt.unit}"
+                    out.append(Facet("number", text[s : nxt.end], norm.strip(), s, nxt.end))
+                    i += 2
+                    continue
+        i += 1
+        if n.plain and n.value < 10:
             continue  # a bare small integer ("3 areas") is rarely a checkable figure
-        if not unit and 1900 <= value <= 2100 and not scale:
+        if not n.unit and 1900 <= n.value <= 2100 and not n.scale:
             continue  # a year
-        approx = "~" if m.group("approx") else ""
-        norm = f"{approx}{format_decimal(value)} {unit}".strip()
-        if approx:
-            s = start + m.start("approx")
-        out.append(Facet("number", text[s:e], norm, s, e))
+        approx = "~" if n.approx else ""
+        norm = f"{approx}{format_decimal(n.value)} {n.unit}".strip()
+        out.append(Facet("number", text[n.start : n.end], norm, n.start, n.end))
     return out
 
 
@@ -539,7 +721,7 @@ def _resolve_date(gd: dict[str, str | None], ref: date | None) -> str | None:
         rel = (gd.get("wrel") or "").strip().lower()
         diff = (ref.weekday() - target) % 7
         d = ref - timedelta(days=diff)
-        if rel == "next" or (rel == "" and False):
+        if rel == "next":
             d = ref + timedelta(days=(target - ref.weekday()) % 7 or 7)
         return d.isoformat()
     day = int(gd["d"] or 0)
@@ -548,13 +730,13 @@ def _resolve_date(gd: dict[str, str | None], ref: date | None) -> str | None:
         month = int(gd["m"] or 0)
     elif gd.get("mon"):
         month = _MONTHS.get((gd["mon"] or "").lower().rstrip("."))
-    year = int(gd["y"]) if gd.get("y") else None
+    year = int(gd["y"] or 0) if gd.get("y") else None
     if month is None:
         if ref is None:
             return None
         month, year = ref.month, ref.year
         rel = gd.get("rel") or ""
-        if rel == "지난" and day > ref.day or (not rel and day > ref.day + 7):
+        if (rel == "지난" and day > ref.day) or (not rel and day > ref.day + 7):
             month -= 1
         elif rel == "오는" and day < ref.day:
             month += 1
@@ -591,7 +773,16 @@ def _date_facets(text: str, start: int, end: int, ref: date | None) -> list[Face
     return out
 
 
+def _doc_type_of(phrase: str) -> str | None:
+    """The document type a whole phrase names (``MOU`` -> ``mou``), else None."""
+    for pattern, norm in DOC_TYPES:
+        if re.fullmatch(pattern, phrase.strip(), re.IGNORECASE):
+            return norm
+    return None
+
+
 def _doc_type_facets(text: str, start: int, end: int) -> list[Facet]:
+    """Document types named in [start, end); ``양해각서(MOU)`` is one facet, not two."""
     seg = text[start:end]
     out: list[Facet] = []
     taken: list[tuple[int, int]] = []
@@ -600,19 +791,39 @@ def _doc_type_facets(text: str, start: int, end: int) -> list[Facet]:
             s, e = start + m.start(), start + m.end()
             if any(a < e and s < b for a, b in taken):
                 continue
+            paren = re.compile(r"\s*\(([^()]{2,40})\)").match(text, e, end)
+            if paren and _doc_type_of(paren.group(1)) == norm:
+                e = paren.end()
             taken.append((s, e))
             out.append(Facet("document_type", text[s:e], norm, s, e))
     return out
 
 
+_EN_PLACE_CONTEXT = re.compile(
+    r"\b(?:in|at|near|from|to)\s+(?:the\s+)?(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
+    r"(?=\s+(?:area|region|province|city)\b|\s*[,.;:)]|\s+(?:on|in|at|and|later|this|last|next"
+    r"|by|for|with|to|after|before)\b|\s*$)"
+)
+
+
 def _place_facets(text: str, start: int, end: int, toks: list[_Tok]) -> list[Facet]:
+    """Places: lexicon names (서울, 온타리오주, Seoul) and ``X에서`` / ``in X`` phrases.
+
+    ``normalized`` is :func:`place_key`, shared by both languages (서울 and Seoul -> seoul).
+    """
     out: list[Facet] = []
     seen: set[int] = set()
     if toks:
         for i, t in enumerate(toks):
             nxt = toks[i + 1] if i + 1 < len(toks) else None
             if t.form in PLACES:
-                out.append(Facet("place", t.form, PLACES[t.form], t.start, t.end))
+                e = t.end
+                if (
+                    nxt is not None and nxt.start == t.end and nxt.form in _PLACE_SUFFIX_KO
+                    and nxt.tag in ("NNG", "NNB", "XSN")
+                ):
+                    e = nxt.end  # 온타리오주, 수원시
+                out.append(Facet("place", text[t.start : e], place_key(t.form), t.start, e))
                 seen.add(t.start)
             elif (
                 t.tag == "NNP"
@@ -624,16 +835,27 @@ def _place_facets(text: str, start: int, end: int, toks: list[_Tok]) -> list[Fac
                 and len(t.form) >= 2
                 and not t.form.endswith(("식", "회", "의", "장"))
             ):
-                out.append(Facet("place", t.form, t.form, t.start, t.end))
+                out.append(Facet("place", t.form, place_key(t.form), t.start, t.end))
     else:
         seg = text[start:end]
-        for name, norm in sorted(PLACES_EN.items(), key=lambda kv: -len(kv[0])):
+        for name in sorted(PLACES_EN, key=len, reverse=True):
             for m in re.finditer(r"\b" + re.escape(name) + r"\b", seg):
                 s = start + m.start()
                 if s in seen:
                     continue
                 seen.add(s)
-                out.append(Facet("place", name, norm, s, s + len(name)))
+                out.append(Facet("place", name, place_key(name), s, s + len(name)))
+        for m in _EN_PLACE_CONTEXT.finditer(seg):
+            name = m.group("name")
+            s = start + m.start("name")
+            words = set(name.split())
+            if (
+                s in seen or name in _COUNTRIES_EN or words & _NOT_PLACES_EN
+                or words & set(ORG_WORDS_EN) or words & _NOT_NAMES
+            ):
+                continue
+            seen.add(s)
+            out.append(Facet("place", name, place_key(name), s, s + len(name)))
     return out
 
 
@@ -642,32 +864,35 @@ def _org_facets(
 ) -> list[Facet]:
     out: list[Facet] = []
     if toks:
-        # glue tokens written without a space into words; a word ending in an org suffix is an org
-        i = 0
-        while i < len(toks):
-            if toks[i].tag not in ("NNG", "NNP", "SL"):
-                i += 1
-                continue
-            j = i
-            while (
-                j + 1 < len(toks)
-                and toks[j + 1].start == toks[j].end
-                and toks[j + 1].tag in ("NNG", "NNP", "SL")
-            ):
-                j += 1
-            s, e = toks[i].start, toks[j].end
-            word = text[s:e]
-            is_org = (
-                len(word) >= 3
-                and word.endswith(ORG_SUFFIX_KO)
-                and word not in TITLES_KO
-                and not word.endswith(("정부", "분", "부분"))
-            ) or (
-                i == j and toks[i].tag == "NNP" and len(word) >= 3 and word.endswith(("통신", "관"))
+        # a word (a run of letters) minus its particles; it names an org when it ends in an org
+        # suffix (산업통상자원부, 진흥원) or follows 기업/기관 (소재 기업 한결에너지솔루션은)
+        prev_word = ""
+        for wm in re.finditer(r"[가-힣A-Za-z0-9·&]+", text[start:end]):
+            ws, we = start + wm.start(), start + wm.end()
+            inside = [t for t in toks if ws <= t.start < we]
+            stem_end = ws
+            for t in inside:
+                if t.tag.startswith(("J", "E", "V")) or t.tag in ("XSV", "XSA", "VCP"):
+                    break
+                if t.tag.startswith(("N", "S", "XSN", "XPN", "MAG")):
+                    stem_end = t.end
+            word = text[ws:stem_end]
+            apposed = prev_word in _ORG_APPOSITION_KO and not word.endswith(
+                ("관계자", "자", "측", "들", "원", "장")
             )
-            if is_org and not any(a <= s < b for a, b in person_spans):
-                out.append(Facet("organization", word, word, s, e))
-            i = j + 1
+            prev_word = word
+            if len(word) < 2 or not _is_hangul(word[0]) or word in TITLES_KO:
+                continue
+            is_org = (
+                (len(word) >= 3 or word in ORG_ABBREV_KO)
+                and word.endswith(ORG_SUFFIX_KO)
+                and not word.endswith(("정부", "분", "부분", "내부", "외부", "일부", "전부"))
+            ) or word in ORG_ABBREV_KO or (apposed and len(word) >= 3) or (
+                len(inside) == 1 and inside[0].tag == "NNP" and len(word) >= 3
+                and word.endswith("통신")
+            )
+            if is_org and not any(a <= ws < b for a, b in person_spans):
+                out.append(Facet("organization", word, ORG_ABBREV_KO.get(word, word), ws, stem_end))
     else:
         seg = text[start:end]
         words = "|".join(ORG_WORDS_EN)
@@ -677,11 +902,18 @@ def _org_facets(
         )
         for m in rx.finditer(seg):
             name = m.group(1).strip()
+            if name.startswith("The "):
+                name = name[4:]
             if len(name.split()) < 2:
                 continue
-            s = start + m.start(1)
+            s = start + m.start(1) + (4 if m.group(1).startswith("The ") else 0)
             out.append(Facet("organization", name, name, s, s + len(name)))
     return out
+
+
+def quote_key(words: str) -> str:
+    """A quotation's comparison key: lower-cased words, punctuation and spacing collapsed."""
+    return re.sub(r"[\s\W_]+", " ", words).strip().lower()
 
 
 def _quote_facets(text: str, c: Claim, speaker: str | None) -> list[Facet]:
@@ -692,8 +924,7 @@ def _quote_facets(text: str, c: Claim, speaker: str | None) -> list[Facet]:
         if " " not in body.strip():
             continue
         s, e = m.start(g), m.end(g)
-        norm = re.sub(r"[\s\W_]+", " ", body).strip().lower()
-        out.append(Facet("quote", text[s:e], norm, s, e, speaker))
+        out.append(Facet("quote", text[s:e], quote_key(body), s, e, speaker))
     return out
 
 
@@ -744,9 +975,11 @@ def _attribution(
         for g in ("who1", "who2", "who3"):
             if m.group(g):
                 who = m.group(g)
-                if who in ("The", "It", "He", "She", "They", "We"):
-                    continue
                 s = c.start + m.start(g)
+                if who.startswith("The "):
+                    who, s = who[4:], s + 4
+                if who in ("The", "It", "He", "She", "They", "We", "I", "This", "That"):
+                    continue
                 return (
                     Facet("attribution", who, _person_key(who, people), s, s + len(who)),
                     _person_key(who, people),
@@ -766,7 +999,10 @@ def _person_key(phrase: str, people: _People) -> str:
         if w in people.full:
             return people.full[w]
     joined = " ".join(words[:2])
-    return people.full.get(joined, phrase)
+    if joined in people.full:
+        return people.full[joined]
+    # 산업부 관계자 -> 산업통상자원부 관계자
+    return " ".join(ORG_ABBREV_KO.get(w, w) for w in words)
 
 
 def _modality(text: str) -> str | None:
@@ -782,14 +1018,14 @@ def _predicate_facets(text: str, start: int, end: int) -> list[Facet]:
     out = []
     for m in _PRED_KO.finditer(seg):
         obj = _PRED_OBJECTS[m.group("obj")]
-        verb = _PRED_VERBS[m.group("verb")]
+        kverb = _PRED_VERBS[m.group("verb")]
         s, e = start + m.start(), start + m.end()
-        out.append(Facet("predicate", text[s:e], f"{obj}:{verb}", s, e, obj))
+        out.append(Facet("predicate", text[s:e], f"{obj}:{kverb}", s, e, obj))
     for m in _PRED_EN.finditer(seg):
         obj_raw = (m.group("obj") or m.group("obj2") or "").lower()
         verb_raw = (m.group("verb") or m.group("verb2") or "").lower()
         obj = _PRED_OBJECTS.get(obj_raw, obj_raw.rstrip("s"))
-        verb = _PRED_VERBS.get(verb_raw)
+        verb: str | None = _PRED_VERBS.get(verb_raw)
         if verb is None:
             for stem, cls in (("promot", "promote"), ("boost", "promote"), ("expand", "promote"),
                               ("restrict", "restrict"), ("curb", "restrict"), ("ban", "restrict"),
@@ -823,7 +1059,15 @@ def annotate(article: Article, claims: list[Claim]) -> list[Claim]:
         for m in mentions:
             canon = people.resolve(m.name)
             if m.start not in seen_person:
-                facets.append(Facet("person", m.name, canon, m.start, m.end))
+                pe = m.end
+                if (
+                    len(m.name) == 1
+                    and m.title_end is not None
+                    and m.title_start is not None
+                    and 0 <= m.title_start - m.end <= 1
+                ):
+                    pe = m.title_end  # a lone surname is named with its title: 윤 장관
+                facets.append(Facet("person", text[m.start : pe], canon, m.start, pe))
                 seen_person.add(m.start)
             person_spans.append((m.start, m.end))
             if m.title and m.title_start is not None and m.title_end is not None:
@@ -834,7 +1078,8 @@ def annotate(article: Article, claims: list[Claim]) -> list[Claim]:
         for name, canon in people.full.items():
             if len(name) < 2 or (len(name) < 3 and _is_hangul(name)):
                 continue
-            for mm in re.finditer(re.escape(name), c.text):
+            pat = re.escape(name) if _is_hangul(name) else r"\b" + re.escape(name) + r"\b"
+            for mm in re.finditer(pat, c.text):
                 s = c.start + mm.start()
                 if any(a <= s < b for a, b in person_spans):
                     continue
@@ -857,6 +1102,18 @@ def annotate(article: Article, claims: list[Claim]) -> list[Claim]:
         attribution, speaker = _attribution(text, c, toks, people, mentions)
         if attribution is not None:
             facets.append(attribution)
+        if speaker is None and (c.sentence_start, c.sentence_end) != (c.start, c.end) and (
+            _QUOTE.search(text, c.start, c.end)
+        ):
+            # 윤 장관은 "…"며 | "…"고 강조했다: the verb of saying is in another clause
+            whole = replace(
+                c, start=c.sentence_start, end=c.sentence_end,
+                text=text[c.sentence_start : c.sentence_end],
+            )
+            s_mentions = [m for m in people.mentions if whole.start <= m.start < whole.end]
+            _, speaker = _attribution(
+                text, whole, _tokens(whole.text, whole.start), people, s_mentions
+            )
         facets += _quote_facets(text, c, speaker)
         mod = _modality(c.text)
         if mod is not None:

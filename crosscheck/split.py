@@ -19,18 +19,22 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
 from crosscheck.models import Article, Claim, Removed, content_id
 
 # Connective endings that join two clauses, each able to stand as a claim of its own.
-_CLAUSE_ENDINGS = {"고", "며", "으며", "면서", "으면서", "지만", "는데", "은데", "고요", "으나", "나"}
+_CLAUSE_ENDINGS = {
+    "고", "며", "으며", "면서", "으면서", "지만", "는데", "은데", "고요", "으나", "나",
+}
 _OPEN_QUOTES = "\"“‘'「『"
 _CLOSE_QUOTES = "\"”’'」』"
 _ENUM_MARK = re.compile(r"(?:(?<=\s)|^)(?:▲|△|■|□|●|○|◆|◇|•|①|②|③|④|⑤|⑥|⑦|⑧|⑨|⑩)")
 _MIN_CLAUSE = 12  # characters: shorter pieces stay with their neighbour
 _MAX_KIWI = 4000  # longer runs without a break are cut at punctuation before kiwi sees them
 _WORD = re.compile(r"\w", re.UNICODE)
+_NAV_LINE = re.compile(r"[^.!?。>|›»\n]{1,20}(?:\s*[>|›»]\s*[^.!?。>|›»\n]{1,20}){2,}")
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,16 @@ def is_hangul_text(text: str) -> bool:
 
 
 def body_segments(article: Article) -> Iterator[tuple[int, int]]:
-    """Yield (start, end) of each stretch of body text: one line minus its removed spans."""
+    """Yield (start, end) of each stretch of body text: one line minus its removed spans.
+
+    Breadcrumb and menu lines (``홈 > 경제 > 산업``, ``Business | World | Opinion``) are not body.
+    """
+    for s, e in _body_pieces(article):
+        if not _is_navigation(article.text[s:e]):
+            yield s, e
+
+
+def _body_pieces(article: Article) -> Iterator[tuple[int, int]]:
     text = article.text
     removed = sorted(article.removed, key=lambda r: r.start)
     pos = 0
@@ -97,6 +110,11 @@ def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         end -= 1
     if end > start and _WORD.search(text, start, end):
         yield start, end
+
+
+def _is_navigation(piece: str) -> bool:
+    """A breadcrumb or menu line: three or more short items joined by ``>``, ``|``, ``›``."""
+    return _NAV_LINE.fullmatch(piece) is not None
 
 
 def _chunks(text: str, start: int, end: int, limit: int) -> Iterator[tuple[int, int]]:
@@ -161,16 +179,24 @@ def _quote_depth_map(text: str, start: int, end: int) -> list[int]:
 
 def _subject_of(text: str, start: int, toks: list[Any]) -> str | None:
     """The topic/subject noun phrase of a Korean clause: the words before its first 은/는/이/가."""
-    for form, tag, ts, _te in toks:
+    prev_tag = ""
+    phrase_start = start
+    for form, tag, ts, te in toks:
         if ts < start:
             continue
         if tag in ("SSO", "SW") or form in _OPEN_QUOTES:
             return None
         if tag in ("JX", "JKS") and form in ("은", "는", "이", "가"):
-            phrase = text[start:ts].strip(" ,")
+            if prev_tag.startswith("J"):
+                # 서명식에서는: a place or time topic, not the subject; look further on
+                phrase_start = te
+                prev_tag = tag
+                continue
+            phrase = text[phrase_start:ts].strip(" ,")
             if 0 < len(phrase) <= 40:
                 return phrase
             return None
+        prev_tag = tag
     return None
 
 
@@ -232,7 +258,7 @@ def _pieces(text: str, start: int, end: int, toks: list[Any]) -> list[_Piece]:
     bounds = [start, *[c for c in cuts if start < c < end], end]
     subject = _subject_of(text, start, toks) if toks else None
     out: list[_Piece] = []
-    for a, b in zip(bounds, bounds[1:], strict=False):
+    for a, b in pairwise(bounds):
         for s, e in _trimmed(text, a, b):
             own = _subject_of(text, s, toks) if toks else None
             carried = subject if (s > start and own is None) else None

@@ -27,7 +27,7 @@ import re
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
@@ -45,20 +45,27 @@ class StoreBusy(Exception):
     """Another run holds the store's lock."""
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
+def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half.
+
+    ``durable`` also fsyncs the file and its folder (so a power cut cannot lose it); cache
+    entries skip that: they carry a checksum, and a damaged one is set aside and rebuilt.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    if not durable:
+        return
     with contextlib.suppress(OSError):
         dfd = os.open(path.parent, os.O_RDONLY)
         try:
@@ -67,8 +74,10 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             os.close(dfd)
 
 
-def atomic_write_json(path: Path, obj: Any) -> None:
-    atomic_write_bytes(path, (json.dumps(obj, ensure_ascii=False, indent=1) + "\n").encode())
+def atomic_write_json(path: Path, obj: Any, durable: bool = True) -> None:
+    """``atomic_write_bytes`` of ``obj`` as indented UTF-8 JSON."""
+    atomic_write_bytes(path, (json.dumps(obj, ensure_ascii=False, indent=1) + "\n").encode(),
+                       durable)
 
 
 def _safe_name(s: str) -> str:
@@ -164,6 +173,7 @@ class Store:
                 "article": a,
                 "claims": cs,
             },
+            durable=False,
         )
 
     def forget_articles(self, keep: set[str]) -> list[str]:
@@ -225,11 +235,13 @@ class Store:
                     with contextlib.suppress(OSError):
                         p.unlink()
 
-    def _write_shard(self, folder: Path, keys: list[str], mat: np.ndarray, prefix: str = "") -> None:
+    def _write_shard(
+        self, folder: Path, keys: list[str], mat: np.ndarray, prefix: str = ""
+    ) -> None:
         check = hashlib.sha256(mat.tobytes() + "\n".join(keys).encode()).hexdigest()
         buf = io.BytesIO()
         np.savez(buf, keys=np.array(keys), vectors=mat, checksum=np.array(check))
-        atomic_write_bytes(folder / f"{prefix}{check[:16]}.npz", buf.getvalue())
+        atomic_write_bytes(folder / f"{prefix}{check[:16]}.npz", buf.getvalue(), durable=False)
 
     # ---------------------------------------------------------------- state
 
@@ -297,8 +309,15 @@ def article_from_dict(d: Mapping[str, Any]) -> Article:
     return Article(**fields)
 
 
+_CLAIM_FIELDS = tuple(f.name for f in fields(Claim))
+_FACET_FIELDS = tuple(f.name for f in fields(Facet))
+
+
 def claim_to_dict(c: Claim) -> dict[str, Any]:
-    return asdict(c)
+    """``dataclasses.asdict(c)`` (facets a tuple of dicts), without its generic deep copy."""
+    d = {name: getattr(c, name) for name in _CLAIM_FIELDS}
+    d["facets"] = tuple({name: getattr(f, name) for name in _FACET_FIELDS} for f in c.facets)
+    return d
 
 
 def claim_from_dict(d: Mapping[str, Any]) -> Claim:

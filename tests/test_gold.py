@@ -140,7 +140,7 @@ class TestFindings:
         assert kinds["diverge"] >= 8
         assert kinds["add_detail"] >= 4
         assert kinds["agree"] >= 4
-        assert set(kinds) <= {"agree", "add_detail", "diverge"}
+        assert set(kinds) <= {"agree", "add_detail", "diverge", "modality"}
 
     def test_divergences_really_differ_and_agreements_share_a_value(
         self, gold: dict[str, Any]
@@ -150,7 +150,7 @@ class TestFindings:
         within 1.5%)."""
         for finding in gold["findings"]:
             norm = finding.get("normalized")
-            if finding["kind"] == "diverge":
+            if finding["kind"] in ("diverge", "modality"):
                 assert len(finding["values"]) >= 2, finding["id"]
                 if norm:
                     assert len(set(norm.values())) >= 2, finding["id"]

@@ -1,0 +1,171 @@
+"""Quality gate: claim matching and findings quality, with pinned floors (``make eval``).
+
+Figures:
+  seed_pairs recall@1 / MRR   ../shared/bench/seed_pairs.jsonl, both directions, each sentence
+                              ranked among all sentences of the other article
+  klue_sts spearman           KLUE-STS v1.1 dev (519 pairs), cosine vs gold similarity
+  sample pairs recall@1       tests/gold/sample.json pairs, ranked among the other article's claims
+  sample pairs clustered      share of gold pairs whose two claims land in one cluster
+  sample/seeds findings       recall (per kind) and divergence precision on the gold files
+
+Exits 1 when a figure drops below its floor in bench/eval_floors.json. Figures that need
+../shared are skipped (and said so) where it is absent. Results go to bench/results/eval.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+sys.path.insert(0, str(ROOT))
+
+from crosscheck.embed import Embedder  # noqa: E402
+from crosscheck.evaluate import best_overlap, rank_metrics, score_findings  # noqa: E402
+from crosscheck.pipeline import load_corpus, make_embedder, run_report  # noqa: E402
+
+
+def seed_pairs(embedder: Embedder) -> dict[str, float] | None:
+    pairs_file = SHARED / "bench" / "seed_pairs.jsonl"
+    if not pairs_file.exists():
+        return None
+    corpus = load_corpus([SHARED / "seeds"])
+    sentences: dict[str, list[str]] = {}
+    for c in corpus.claims:
+        doc = c.article_id[:3]
+        art = next(a for a in corpus.articles if a.id == c.article_id)
+        s = art.text[c.sentence_start : c.sentence_end]
+        if not sentences.get(doc) or sentences[doc][-1] != s:
+            sentences.setdefault(doc, []).append(s)
+    pairs = [json.loads(line) for line in pairs_file.read_text(encoding="utf-8").splitlines()
+             if line.strip()]
+    pool_vecs = {d: embedder.encode(s) for d, s in sentences.items()}
+    queries, cands, gold = [], [], []
+    for p in pairs:
+        for q, t in ((p["a"], p["b"]), (p["b"], p["a"])):
+            queries.append(q["text"])
+            cands.append(pool_vecs[t["doc"]])
+            gold.append(best_overlap(t["text"], sentences[t["doc"]]))
+    qv = embedder.encode(queries)
+    r1, mrr = rank_metrics(qv, cands, gold)
+    return {"recall_at_1": r1, "mrr": mrr, "n": float(len(gold))}
+
+
+def klue_sts(embedder: Embedder) -> float | None:
+    path = SHARED / "datasets" / "klue" / "klue-sts-v1.1_dev.json"
+    if not path.exists():
+        return None
+    from scipy.stats import spearmanr
+
+    rows = json.loads(path.read_text(encoding="utf-8"))
+    a = embedder.encode([r["sentence1"] for r in rows])
+    b = embedder.encode([r["sentence2"] for r in rows])
+    sims = (a * b).sum(axis=1)
+    labels = [r["labels"]["real-label"] for r in rows]
+    return float(spearmanr(sims, labels).statistic)
+
+
+def sample_pairs(report: dict[str, Any], embedder: Embedder, gold: dict[str, Any]
+                 ) -> dict[str, float]:
+    claims = report["claims"]
+    by_art: dict[str, list[dict[str, Any]]] = {}
+    for c in claims:
+        by_art.setdefault(c["article_id"], []).append(c)
+    cluster_of = {cid: cl["id"] for cl in report["clusters"] for cid in cl["claim_ids"]}
+    vec = {a: embedder.encode([c["text"] for c in cs]) for a, cs in by_art.items()}
+    queries, cands, golds = [], [], []
+    together = 0
+    for p in gold["pairs"]:
+        ia = best_overlap(p["a"]["text"], [c["text"] for c in by_art[p["a"]["article"]]])
+        ib = best_overlap(p["b"]["text"], [c["text"] for c in by_art[p["b"]["article"]]])
+        ca, cb = by_art[p["a"]["article"]][ia], by_art[p["b"]["article"]][ib]
+        together += int(ca["id"] in cluster_of and cluster_of.get(ca["id"]) == cluster_of.get(
+            cb["id"]))
+        for (qa, qi), (ta, ti) in (((p["a"]["article"], ia), (p["b"]["article"], ib)),
+                                   ((p["b"]["article"], ib), (p["a"]["article"], ia))):
+            queries.append(vec[qa][qi])
+            cands.append(vec[ta])
+            golds.append(ti)
+    r1, mrr = rank_metrics(np.stack(queries), cands, golds)
+    return {"recall_at_1": r1, "mrr": mrr, "clustered": together / len(gold["pairs"])}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--model", default=None, help="sentence-transformers model (default e5-small)")
+    ap.add_argument("--floors", default=str(ROOT / "bench" / "eval_floors.json"))
+    ap.add_argument("--write-floors", action="store_true",
+                    help="pin the current figures (minus a margin) as the new floors")
+    args = ap.parse_args()
+    embedder = make_embedder(args.model)
+    t0 = time.perf_counter()
+    figures: dict[str, float] = {}
+    details: dict[str, Any] = {}
+
+    sp = seed_pairs(embedder)
+    if sp:
+        figures["seed_pairs.recall_at_1"] = sp["recall_at_1"]
+        figures["seed_pairs.mrr"] = sp["mrr"]
+    rho = klue_sts(embedder)
+    if rho is not None:
+        figures["klue_sts.spearman"] = rho
+
+    with tempfile.TemporaryDirectory() as tmp:
+        gold = json.loads((ROOT / "tests" / "gold" / "sample.json").read_text(encoding="utf-8"))
+        res = run_report([ROOT / "articles"], Path(tmp) / "r1", Path(tmp) / "c1",
+                         embedder=embedder)
+        s = score_findings(res.report, gold)
+        figures["sample.findings_recall"] = s["recall"]
+        figures["sample.diverge_precision"] = s["diverge_precision"]
+        details["sample"] = s
+        pr = sample_pairs(res.report, embedder, gold)
+        figures["sample_pairs.recall_at_1"] = pr["recall_at_1"]
+        figures["sample_pairs.clustered"] = pr["clustered"]
+        if (SHARED / "seeds").exists():
+            sgold = json.loads((ROOT / "tests" / "gold" / "seeds.json").read_text("utf-8"))
+            res2 = run_report([SHARED / "seeds"], Path(tmp) / "r2", Path(tmp) / "c2",
+                              embedder=embedder)
+            s2 = score_findings(res2.report, sgold)
+            figures["seeds.findings_recall"] = s2["recall"]
+            figures["seeds.diverge_precision"] = s2["diverge_precision"]
+            details["seeds"] = s2
+
+    floors_path = Path(args.floors)
+    floors = json.loads(floors_path.read_text()) if floors_path.exists() else {}
+    if args.write_floors:
+        floors = {k: round(max(0.0, v - 0.02), 3) for k, v in figures.items()}
+        floors_path.write_text(json.dumps(floors, indent=1, sort_keys=True) + "\n")
+    failed = []
+    print(f"{'figure':32} {'value':>8} {'floor':>8}")
+    for k, v in figures.items():
+        fl = floors.get(k)
+        ok = fl is None or v >= fl
+        failed += [] if ok else [k]
+        print(f"{k:32} {v:8.3f} {'' if fl is None else f'{fl:8.3f}'}  {'ok' if ok else 'BELOW FLOOR'}")
+    for k in floors:
+        if k not in figures:
+            print(f"{k:32} {'skipped':>8} (needs ../shared)")
+    for name, d in details.items():
+        print(f"{name}: recall by kind {json.dumps(d['recall_by_kind'])}; missed {d['missed']}; "
+              f"{d['n_predicted_diverge']} diverge findings")
+    print(f"model {embedder.name}; {time.perf_counter() - t0:.1f} s")
+    out = ROOT / "bench" / "results" / "eval.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"figures": figures, "details": details}, indent=1,
+                              ensure_ascii=False) + "\n")
+    if failed:
+        print("FAILED: below floor: " + ", ".join(failed))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,368 @@
+"""Facets of claims: gold recall on the sample corpus, and small invented examples per type.
+
+Gold conventions vs ours (see articles/README.md "Gold file conventions"); where ours differs
+and is equally right, the gold's ``normalized`` is mapped to our convention here:
+
+* title: the gold normalises a title to its surface (``장관``); ours is a cross-language key
+  (``장관`` and ``Minister`` -> ``minister``). We check the surface ``value`` and that
+  ``normalized == title_key(value)``.
+* place: the gold keeps the surface (``서울``); ours is a cross-language key from
+  ``place_key`` (``서울``, ``서울시``, ``Seoul`` -> ``seoul``). We check ``place_key(value)``.
+* quote: the gold keeps the words with their punctuation; ours is ``quote_key`` (lower-cased,
+  punctuation collapsed) so that near-identical quotes compare equal. We check
+  ``quote_key(gold normalized)``.
+* number: an approximate figure (``약 3,400만 달러``, ``about $350 million``) keeps the same
+  surface span as the gold but its normalised value is marked ``~`` (``~34000000 USD``),
+  which compare.py uses to allow rounding. We expect the ``~`` where 약/about precedes.
+* modality: ours spans the whole claim; we check the gold's verb phrase lies inside it.
+* date subjects: the gold gives the person a date is about; our dates carry no subject, so the
+  date ``subject`` is not checked.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crosscheck.facets import annotate, place_key, quote_key, title_key
+from crosscheck.models import Article, Claim, Facet
+from crosscheck.pipeline import Corpus, load_corpus
+from crosscheck.split import split_article
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLD = json.loads((ROOT / "tests" / "gold" / "sample.json").read_text(encoding="utf-8"))
+FACET_TYPES = (
+    "person", "title", "organization", "place", "document_type", "number", "date", "quote",
+    "attribution", "modality",
+)
+APPROX_BEFORE = re.compile(r"(?:약|대략|about|around|approximately|nearly)\s*$", re.IGNORECASE)
+
+
+@pytest.fixture(scope="module")
+def corpus() -> Corpus:
+    """The invented sample corpus, ingested, split and annotated."""
+    return load_corpus([ROOT / "articles"])
+
+
+def gold_claims(corpus: Corpus, entry: dict[str, Any]) -> tuple[Article, list[Claim], int]:
+    """The article of a gold entry, the claims overlapping its text, and the text's offset."""
+    article = next(a for a in corpus.articles if a.id == entry["article"])
+    k = article.text.find(entry["text"])
+    assert k >= 0, f"gold text not in {article.id}: {entry['text'][:30]}"
+    e = k + len(entry["text"])
+    claims = [c for c in corpus.claims if c.article_id == article.id and c.start < e and k < c.end]
+    return article, claims, k
+
+
+def expected_normalized(article: Article, entry: dict[str, Any], k: int) -> str:
+    """The gold's normalised value, mapped to our convention where the two differ."""
+    kind, value, norm = str(entry["type"]), str(entry["value"]), str(entry["normalized"])
+    if kind == "title":
+        return title_key(value)
+    if kind == "place":
+        return place_key(value)
+    if kind == "quote":
+        return quote_key(norm)
+    if kind == "number":
+        at = article.text.find(value, k)
+        if at >= 0 and APPROX_BEFORE.search(article.text[max(0, at - 14) : at]):
+            return "~" + norm
+    return norm
+
+
+def gold_hit(corpus: Corpus, entry: dict[str, Any]) -> bool:
+    """True when some claim over the gold text carries the gold facet (our conventions)."""
+    article, claims, k = gold_claims(corpus, entry)
+    want = expected_normalized(article, entry, k)
+    for c in claims:
+        for f in c.facets:
+            if f.type != entry["type"] or f.normalized != want:
+                continue
+            if entry["type"] == "modality":
+                if entry["value"] not in f.value:
+                    continue
+            elif f.value != entry["value"]:
+                continue
+            if entry.get("subject") and entry["type"] != "date" and f.subject != entry["subject"]:
+                continue
+            assert article.text[f.start : f.end] == f.value
+            return True
+    return False
+
+
+@pytest.fixture(scope="module")
+def gold_results(corpus: Corpus) -> list[tuple[dict[str, Any], bool]]:
+    """Each gold facet entry with whether we found it."""
+    return [(entry, gold_hit(corpus, entry)) for entry in GOLD["facets"]]
+
+
+def recall_table(results: list[tuple[dict[str, Any], bool]]) -> str:
+    """Per-type recall as a small text table."""
+    by: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for entry, ok in results:
+        by[entry["type"]][0] += ok
+        by[entry["type"]][1] += 1
+    lines = [f"{t:14} {h:2}/{n:2}  {h / n:.2f}" for t, (h, n) in sorted(by.items())]
+    total = sum(ok for _, ok in results)
+    lines.append(f"{'total':14} {total:2}/{len(results):2}  {total / len(results):.2f}")
+    return "\n".join(lines)
+
+
+class TestGold:
+    def test_overall_recall(self, gold_results: list[tuple[dict[str, Any], bool]]) -> None:
+        """At least 85% of the gold facets are found with the gold value and normalised form."""
+        table = recall_table(gold_results)
+        print("\n" + table)
+        missed = [(e["article"], e["type"], e["value"]) for e, ok in gold_results if not ok]
+        recall = sum(ok for _, ok in gold_results) / len(gold_results)
+        assert recall >= 0.85, f"{table}\nmissed: {missed}"
+
+    @pytest.mark.parametrize("kind", FACET_TYPES)
+    @pytest.mark.parametrize("language", ["ko", "en"])
+    def test_each_type_in_each_language(
+        self, gold_results: list[tuple[dict[str, Any], bool]], kind: str, language: str
+    ) -> None:
+        """Every facet type has at least one passing gold example in Korean and in English."""
+        langs = {stem: meta["language"] for stem, meta in GOLD["metadata"].items()}
+        hits = [
+            ok for e, ok in gold_results if e["type"] == kind and langs[e["article"]] == language
+        ]
+        assert hits, f"no gold {kind} example in {language}"
+        assert any(hits), f"no {language} gold {kind} found"
+
+    def test_chrome_is_in_no_claim(self, corpus: Corpus) -> None:
+        """Page furniture listed in the gold appears in no claim."""
+        for stem, items in GOLD["chrome"].items():
+            texts = [c.text for c in corpus.claims if c.article_id == stem]
+            assert texts, stem
+            for item in items:
+                assert not any(item in t for t in texts), (stem, item)
+
+    def test_metadata(self, corpus: Corpus) -> None:
+        """Outlet, date, language and primary flag match the gold metadata."""
+        arts = {a.id: a for a in corpus.articles}
+        for stem, meta in GOLD["metadata"].items():
+            a = arts[stem]
+            assert a.outlet == meta["outlet"], stem
+            assert (a.published or "")[:10] == meta["published"], stem
+            assert a.language == meta["language"], stem
+            assert a.primary == meta.get("primary", False), stem
+
+
+# ----------------------------------------------------------------------------- inline examples
+
+
+def annotated(text: str, language: str, published: str = "2026-05-13") -> list[Claim]:
+    """Split and annotate an invented article published on ``published`` (a Wednesday)."""
+    article = Article(
+        id="t", path="t.txt", text=text, sha256="0", format="txt", language=language,
+        published=published,
+    )
+    claims = annotate(article, split_article(article))
+    for c in claims:
+        for f in c.facets:
+            assert text[f.start : f.end] == f.value, f
+    return claims
+
+
+def facets(claims: list[Claim], kind: str) -> list[Facet]:
+    """All facets of one type."""
+    return [f for c in claims for f in c.facets if f.type == kind]
+
+
+def values(claims: list[Claim], kind: str) -> set[tuple[str, str]]:
+    """(surface, normalised) pairs of one facet type."""
+    return {(f.value, f.normalized) for f in facets(claims, kind)}
+
+
+KO = (
+    "민지호 가나전자 대표는 12일 부산에서 다라화학과 양해각서(MOU)를 체결했다.\n"
+    '민 대표는 "두 회사가 함께 성장하는 계기"라고 말했다.\n'
+    "가나전자는 약 2억5천만 달러를 투자하고 직원 300여 명을 채용할 계획이다.\n"
+    "회사 관계자는 지난 28일 설명회에서 세부 내용을 공개했다고 밝혔다.\n"
+    "박서준 부총리 겸 기획재정부 장관은 내일 수원시에서 협정에 서명한다.\n"
+    "산자부는 수출 통제를 강화하기로 했다.\n"
+    "두 회사는 3~5%의 지분을 교환하며 5월 20일 공동 성명을 발표할 예정이다.\n"
+)
+EN = (
+    "Trade Minister Alan Ridge signed a memorandum of understanding on Wednesday in Halifax.\n"
+    '"This is a big day for both of us," Ridge said yesterday.\n'
+    "Northwind Energy Solutions will invest about $1.2 billion and hire 400 people, "
+    "according to the provincial government.\n"
+    "The two countries plan to sign a treaty in Geneva on June 3; officials in Brussels said "
+    "talks are going well.\n"
+    "The sides also issued a joint statement and a memorandum of cooperation (MOC).\n"
+    "Canada will expand exports of nickel.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def ko() -> list[Claim]:
+    """The Korean invented article, annotated."""
+    return annotated(KO, "ko")
+
+
+@pytest.fixture(scope="module")
+def en() -> list[Claim]:
+    """The English invented article, annotated."""
+    return annotated(EN, "en")
+
+
+class TestKorean:
+    def test_person_full_and_short_form(self, ko: list[Claim]) -> None:
+        """A full name, and a surname + title later resolving to it (민 대표 -> 민지호)."""
+        assert ("민지호", "민지호") in values(ko, "person")
+        assert ("민 대표", "민지호") in values(ko, "person")
+
+    def test_title_with_subject(self, ko: list[Claim]) -> None:
+        """NAME ORG TITLE gives the title with the person as subject."""
+        assert any(f.value == "대표" and f.subject == "민지호" for f in facets(ko, "title"))
+
+    def test_compound_title_keeps_both(self, ko: list[Claim]) -> None:
+        """부총리 겸 OO부 장관 gives both titles to the same person."""
+        got = {(f.value, f.subject) for f in facets(ko, "title")}
+        assert {("부총리", "박서준"), ("장관", "박서준")} <= got
+        assert title_key("장관") == title_key("Minister") == "minister"
+
+    def test_organization_and_abbreviation(self, ko: list[Claim]) -> None:
+        """Org names are found; a ministry's short name is normalised to its full name."""
+        orgs = values(ko, "organization")
+        assert ("가나전자", "가나전자") in orgs
+        assert ("산자부", "산업통상자원부") in orgs
+        assert not any(v == "관계자" for v, _ in orgs)
+
+    def test_place(self, ko: list[Claim]) -> None:
+        """Places get a cross-language key; a glued 시 is part of the surface."""
+        assert ("부산", "busan") in values(ko, "place")
+        assert ("수원시", "suwon") in values(ko, "place")
+        assert place_key("부산") == place_key("Busan")
+
+    def test_document_types(self, ko: list[Claim]) -> None:
+        """양해각서(MOU) is one mou facet; 협정 is an agreement; 공동 성명 a joint statement."""
+        docs = values(ko, "document_type")
+        assert ("양해각서(MOU)", "mou") in docs
+        assert ("협정", "agreement") in docs
+        assert ("공동 성명", "joint_statement") in docs
+        assert not any(v == "MOU" for v, _ in docs)
+
+    def test_numbers(self, ko: list[Claim]) -> None:
+        """억/천만 scales, 약 and 여 as approximations, and ranges."""
+        nums = values(ko, "number")
+        assert ("2억5천만 달러", "~250000000 USD") in nums
+        assert ("300여 명", "~300 people") in nums
+        assert ("3~5%", "3-5 percent") in nums
+
+    def test_dates_relative_to_publication(self, ko: list[Claim]) -> None:
+        """N일, 지난 N일, 내일 and M월 N일 resolve against the article date (2026-05-13)."""
+        dates = values(ko, "date")
+        assert ("12일", "2026-05-12") in dates
+        assert ("지난 28일", "2026-04-28") in dates
+        assert ("내일", "2026-05-14") in dates
+        assert ("5월 20일", "2026-05-20") in dates
+
+    def test_quote_with_speaker(self, ko: list[Claim]) -> None:
+        """A quotation's subject is its speaker, resolved to the full name."""
+        q = facets(ko, "quote")
+        assert any(f.value == "두 회사가 함께 성장하는 계기" and f.subject == "민지호" for f in q)
+
+    def test_attribution(self, ko: list[Claim]) -> None:
+        """Who says a claim: a titled person, or a source noun phrase."""
+        att = values(ko, "attribution")
+        assert ("민 대표", "민지호") in att
+        assert ("회사 관계자", "회사 관계자") in att
+
+    def test_modality(self, ko: list[Claim]) -> None:
+        """체결했다 is done; 서명한다 / 예정이다 / 계획이다 are planned."""
+        mods = {c.text: f.normalized for c in ko for f in c.facets if f.type == "modality"}
+        assert mods[next(t for t in mods if "체결했다" in t)] == "done"
+        assert mods[next(t for t in mods if "서명한다" in t)] == "planned"
+        assert mods[next(t for t in mods if "발표할 예정이다" in t)] == "planned"
+
+    def test_predicate(self, ko: list[Claim]) -> None:
+        """수출 통제 is an export restriction."""
+        assert ("수출 통제", "export:restrict") in values(ko, "predicate")
+
+
+class TestEnglish:
+    def test_person_and_short_form(self, en: list[Claim]) -> None:
+        """A full name, and a surname later resolving to it."""
+        assert ("Alan Ridge", "Alan Ridge") in values(en, "person")
+        assert ("Ridge", "Alan Ridge") in values(en, "person")
+
+    def test_title_keeps_portfolio_drops_nationality(self) -> None:
+        """'Trade Minister X' keeps the portfolio; 'South Korean Vice Minister' drops the
+        nationality; 'Minister of X, NAME' gives the title to NAME."""
+        claims = annotated(
+            "Trade Minister Alan Ridge met South Korean Vice Minister Min Ji-ho.\n"
+            "It was signed by Canada's Minister of Natural Resources, Claire Moss.\n",
+            "en",
+        )
+        got = {(f.value, f.normalized, f.subject) for f in facets(claims, "title")}
+        assert ("Trade Minister", "minister", "Alan Ridge") in got
+        assert ("Vice Minister", "vice minister", "Min Ji-ho") in got
+        assert ("Minister", "minister", "Claire Moss") in got
+
+    def test_organization(self, en: list[Claim]) -> None:
+        """A company name ending in an organisation word."""
+        assert ("Northwind Energy Solutions", "Northwind Energy Solutions") in values(
+            en, "organization"
+        )
+
+    def test_place(self, en: list[Claim]) -> None:
+        """Known places and 'in X' places, with the cross-language key."""
+        places = values(en, "place")
+        assert ("Halifax", "halifax") in places
+        assert ("Geneva", "geneva") in places
+        assert not any(v in ("Wednesday", "June") for v, _ in places)
+
+    def test_document_types(self, en: list[Claim]) -> None:
+        """memorandum of understanding, treaty, joint statement, memorandum of cooperation."""
+        docs = values(en, "document_type")
+        assert ("memorandum of understanding", "mou") in docs
+        assert ("treaty", "treaty") in docs
+        assert ("joint statement", "joint_statement") in docs
+        assert ("memorandum of cooperation (MOC)", "moc") in docs
+
+    def test_numbers(self, en: list[Claim]) -> None:
+        """billion scale with currency and 'about'; a count with its unit; ranges."""
+        nums = values(en, "number")
+        assert ("$1.2 billion", "~1200000000 USD") in nums
+        assert ("400 people", "400 people") in nums
+        more = values(annotated("Prices rose 10-20 percent in March.", "en"), "number")
+        assert ("10-20 percent", "10-20 percent") in more
+
+    def test_dates(self, en: list[Claim]) -> None:
+        """Weekdays and yesterday resolve against the article date; June 3 gets its year."""
+        dates = values(en, "date")
+        assert ("Wednesday", "2026-05-13") in dates
+        assert ("yesterday", "2026-05-12") in dates
+        assert ("June 3", "2026-06-03") in dates
+
+    def test_quote_with_speaker(self, en: list[Claim]) -> None:
+        """The quote's speaker is resolved from the surname to the full name."""
+        q = facets(en, "quote")
+        assert any(f.subject == "Alan Ridge" and f.value.startswith("This is a big day") for f in q)
+        assert q[0].normalized == "this is a big day for both of us"
+
+    def test_attribution(self, en: list[Claim]) -> None:
+        """'according to X', 'officials in X said' and 'NAME said' give the source."""
+        att = values(en, "attribution")
+        assert ("provincial government", "provincial government") in att
+        assert ("officials in Brussels", "officials in Brussels") in att
+        assert ("Ridge", "Alan Ridge") in att
+
+    def test_modality(self, en: list[Claim]) -> None:
+        """signed is done; will / plan to are planned."""
+        mods = {c.text: f.normalized for c in en for f in c.facets if f.type == "modality"}
+        assert mods[next(t for t in mods if "signed a memorandum" in t)] == "done"
+        assert mods[next(t for t in mods if "plan to sign" in t)] == "planned"
+        assert mods[next(t for t in mods if "will invest" in t)] == "planned"
+
+    def test_predicate(self, en: list[Claim]) -> None:
+        """expand exports is export promotion."""
+        assert ("expand exports", "export:promote") in values(en, "predicate")

@@ -1,0 +1,245 @@
+"""End-to-end behaviour of `crosscheck report`: schema, offsets, re-runs, reviews, primary."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from crosscheck.cli import app
+from crosscheck.embed import HashingEmbedder
+from crosscheck.pipeline import run_report
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+NEW_ARTICLE = """---
+outlet: 남해신문
+title: 한-캐나다 배터리 협력, 지역 업계도 주목
+published: 2026-03-06
+language: ko
+---
+한국과 캐나다가 핵심광물·배터리 파트너십 양해각서를 체결했다.
+윤서진 산업통상자원부 차관은 협약서에 서명했다고 전해졌다.
+남해 지역 소재 기업 12곳이 설명회 참가를 신청했다.
+"""
+
+
+def _copy_corpus(tmp: Path) -> Path:
+    corpus = tmp / "articles"
+    shutil.copytree(ROOT / "articles", corpus)
+    return corpus
+
+
+def _run(corpus: Path, tmp: Path, **kw: Any) -> Any:
+    return run_report([corpus], tmp / "reports", tmp / "claims", embedder=HashingEmbedder(), **kw)
+
+
+@pytest.fixture()
+def corpus(tmp_path: Path) -> Path:
+    return _copy_corpus(tmp_path)
+
+
+class TestReportJson:
+    def test_schema_and_offsets(self, corpus: Path, tmp_path: Path) -> None:
+        """report.json follows crosscheck.report/1 and every claim, facet and finding value
+        slices exactly from its article's text."""
+        res = _run(corpus, tmp_path)
+        rep = json.loads((tmp_path / "reports" / "report.json").read_text(encoding="utf-8"))
+        assert rep["schema"] == "crosscheck.report/1"
+        assert (tmp_path / "reports" / "index.html").stat().st_size > 1000
+        for key in ("generated_at", "model", "articles", "claims", "clusters", "findings",
+                    "removed"):
+            assert key in rep
+        texts = {a["id"]: a["text"] for a in rep["articles"]}
+        assert len(texts) == 6
+        for a in rep["articles"]:
+            for k in ("id", "path", "outlet", "title", "published", "language", "primary",
+                      "sha256", "n_claims"):
+                assert k in a
+        for c in rep["claims"]:
+            assert texts[c["article_id"]][c["start"] : c["end"]] == c["text"]
+            for f in c["facets"]:
+                assert texts[c["article_id"]][f["start"] : f["end"]] == f["value"]
+        for f in rep["findings"]:
+            assert f["kind"] in ("agree", "add_detail", "diverge")
+            assert f["review"]["status"] in ("open", "confirmed", "dismissed")
+            for v in f["values"]:
+                assert texts[v["article_id"]][v["start"] : v["end"]] == v["quote"]
+        for r in rep["removed"]:
+            assert 0 <= r["start"] < r["end"] <= len(texts[r["article_id"]])
+        assert res.stats.processed and not res.stats.reused
+
+    def test_every_claim_appears_in_a_finding_or_cluster(self, corpus: Path,
+                                                          tmp_path: Path) -> None:
+        """No article's claim is hidden: each is in a cluster or an add_detail finding."""
+        rep = _run(corpus, tmp_path).report
+        in_cluster = {cid for cl in rep["clusters"] for cid in cl["claim_ids"]}
+        in_finding = {v["claim_id"] for f in rep["findings"] for v in f["values"]}
+        for c in rep["claims"]:
+            if len([ch for ch in c["text"] if ch.isalnum()]) >= 8:
+                assert c["id"] in in_cluster | in_finding, c["text"]
+
+    def test_corpus_wide_divergences_on_sample(self, corpus: Path, tmp_path: Path) -> None:
+        """The sample corpus yields the instrument (MOU vs agreement) and Yoon's title
+        (장관 vs 차관) divergences, whatever the embedder."""
+        rep = _run(corpus, tmp_path).report
+        div = {f["facet"]: f for f in rep["findings"] if f["kind"] == "diverge"}
+        assert {v["normalized"] for v in div["document_type"]["values"]} == {"mou", "agreement"}
+        title = div["title"]
+        assert title["subject"] == "윤서진"
+        assert {v["value"] for v in title["values"]} >= {"장관", "차관"}
+
+
+class TestRerun:
+    def test_second_run_reuses_everything(self, corpus: Path, tmp_path: Path) -> None:
+        """A re-run with nothing changed reprocesses no article and embeds no claim."""
+        _run(corpus, tmp_path)
+        res = _run(corpus, tmp_path)
+        assert res.stats.processed == []
+        assert len(res.stats.reused) == 6
+        assert res.stats.embedded == 0
+        assert not any(f.new for f in res.findings)
+
+    def test_new_article_is_the_only_work_and_its_findings_are_new(
+        self, corpus: Path, tmp_path: Path
+    ) -> None:
+        """Adding one article reprocesses only it, and findings it brings are marked new."""
+        first = _run(corpus, tmp_path)
+        (corpus / "namhae.md").write_text(NEW_ARTICLE, encoding="utf-8")
+        res = _run(corpus, tmp_path)
+        assert res.stats.processed == ["namhae"]
+        assert len(res.stats.reused) == 6
+        assert 0 < res.stats.embedded <= 3
+        old_ids = {f.id for f in first.findings}
+        new = [f for f in res.findings if f.new]
+        assert new and all(f.id not in old_ids for f in new)
+        assert any(v.article_id == "namhae" for f in new for v in f.values)
+
+    def test_changed_article_is_reprocessed(self, corpus: Path, tmp_path: Path) -> None:
+        """Editing an article's text reprocesses that article only."""
+        _run(corpus, tmp_path)
+        p = corpus / "northern-times.txt"
+        p.write_text(p.read_text(encoding="utf-8") + "\nA late addition to the story.\n",
+                     encoding="utf-8")
+        res = _run(corpus, tmp_path)
+        assert res.stats.processed == ["northern-times"]
+
+    def test_removed_article_drops_its_findings(self, corpus: Path, tmp_path: Path) -> None:
+        """When an article leaves the corpus, its findings go with it."""
+        _run(corpus, tmp_path)
+        (corpus / "gyeongin-daily.txt").unlink()
+        res = _run(corpus, tmp_path)
+        assert all(v.article_id != "gyeongin-daily" for f in res.findings for v in f.values)
+        assert res.stats.removed_articles == ["gyeongin-daily"]
+
+
+class TestReviews:
+    def test_confirm_shows_in_report_and_survives_a_new_article(
+        self, corpus: Path, tmp_path: Path
+    ) -> None:
+        """`crosscheck review confirm ID --note` shows in the next report and survives a re-run
+        with a new article."""
+        res = _run(corpus, tmp_path)
+        title = next(f for f in res.findings if f.kind == "diverge" and f.facet == "title")
+        runner = CliRunner()
+        out = runner.invoke(app, ["review", "confirm", title.id[:10], "--note",
+                                  "checked with the ministry", "--store",
+                                  str(tmp_path / "claims"), "--report",
+                                  str(tmp_path / "reports" / "report.json")])
+        assert out.exit_code == 0, out.output
+        doc = json.loads((tmp_path / "claims" / "reviews.json").read_text(encoding="utf-8"))
+        assert doc["reviews"][title.id]["status"] == "confirmed"
+        (corpus / "namhae.md").write_text(NEW_ARTICLE, encoding="utf-8")
+        res2 = _run(corpus, tmp_path)
+        t2 = next(f for f in res2.findings if f.kind == "diverge" and f.facet == "title")
+        assert t2.review.status == "confirmed"
+        assert "checked with the ministry" in t2.review.note
+        html = (tmp_path / "reports" / "index.html").read_text(encoding="utf-8")
+        assert "checked with the ministry" in html
+
+    def test_dismiss_then_reopen_keeps_history(self, corpus: Path, tmp_path: Path) -> None:
+        """Each decision is appended to the finding's history in reviews.json."""
+        res = _run(corpus, tmp_path)
+        fid = next(f.id for f in res.findings if f.kind == "diverge")
+        runner = CliRunner()
+        common = ["--store", str(tmp_path / "claims"), "--report",
+                  str(tmp_path / "reports" / "report.json")]
+        assert runner.invoke(app, ["review", "dismiss", fid, "--note", "same thing", *common]
+                             ).exit_code == 0
+        assert runner.invoke(app, ["review", "reopen", fid, *common]).exit_code == 0
+        doc = json.loads((tmp_path / "claims" / "reviews.json").read_text(encoding="utf-8"))
+        hist = doc["reviews"][fid]["history"]
+        assert [h["status"] for h in hist] == ["dismissed", "open"]
+        assert doc["reviews"][fid]["note"] == "same thing"
+
+    def test_import_from_html_export(self, corpus: Path, tmp_path: Path) -> None:
+        """A decisions file exported from the HTML report merges into reviews.json."""
+        res = _run(corpus, tmp_path)
+        fid = next(f.id for f in res.findings if f.kind == "diverge")
+        export = tmp_path / "crosscheck-reviews.json"
+        export.write_text(json.dumps({"schema": "crosscheck.reviews/1", "reviews": {
+            fid: {"status": "dismissed", "note": "translation variant"}}}), encoding="utf-8")
+        out = CliRunner().invoke(app, ["review", "import", str(export), "--store",
+                                       str(tmp_path / "claims")])
+        assert out.exit_code == 0, out.output
+        res2 = _run(corpus, tmp_path)
+        f2 = next(f for f in res2.findings if f.id == fid)
+        assert f2.review.status == "dismissed" and f2.review.note == "translation variant"
+
+
+class TestPrimary:
+    def test_primary_source_named_in_divergences(self, corpus: Path, tmp_path: Path) -> None:
+        """With a primary article, divergences name the outlets that deviate from it."""
+        rep = _run(corpus, tmp_path, primary=corpus / "maple-wire.html").report
+        prim = [a for a in rep["articles"] if a["primary"]]
+        assert [a["id"] for a in prim] == ["maple-wire"]
+        title = next(f for f in rep["findings"] if f["kind"] == "diverge"
+                     and f["facet"] == "title")
+        assert "primary source Maple Wire" in title["summary"]
+
+
+class TestCli:
+    def test_claims_jsonl(self) -> None:
+        """`crosscheck claims FILE --format jsonl` prints one claims[] object per line."""
+        out = CliRunner().invoke(app, ["claims", str(ROOT / "articles" / "northern-times.txt")])
+        assert out.exit_code == 0
+        rows = [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
+        assert rows and {"id", "article_id", "text", "start", "end", "facets"} <= set(rows[0])
+
+    def test_version_and_help(self) -> None:
+        """--version prints the version; every command has --help."""
+        runner = CliRunner()
+        assert "crosscheck" in runner.invoke(app, ["--version"]).output
+        for cmd in (["report"], ["claims"], ["review"], ["review", "confirm"]):
+            assert runner.invoke(app, [*cmd, "--help"]).exit_code == 0
+
+
+@pytest.mark.seeds
+class TestSeeds:
+    def test_seed_divergences(self, tmp_path: Path) -> None:
+        """On the five real seeds: MOU vs agreement (000, 002 against 001, 003, 004) and
+        배경훈's title (장관 vs 부총리) are flagged as divergences."""
+        if not SEEDS.exists():
+            pytest.skip("../shared/seeds is absent")
+        rep = run_report([SEEDS], tmp_path / "r", tmp_path / "c",
+                         embedder=HashingEmbedder()).report
+        div = {f["facet"]: f for f in rep["findings"] if f["kind"] == "diverge"}
+        doc = {v["article_id"][:3]: v["normalized"] for v in div["document_type"]["values"]}
+        assert doc == {"000": "agreement", "002": "agreement", "001": "mou", "003": "mou",
+                       "004": "mou"}
+        title = div["title"]
+        assert title["subject"] == "배경훈"
+        by_art: dict[str, set[str]] = {}
+        for v in title["values"]:
+            by_art.setdefault(v["article_id"][:3], set()).add(v["value"])
+        assert by_art["000"] == {"장관"} and "부총리" in by_art["001"]
+        assert by_art["003"] == {"장관", "부총리"}
+        texts = {a["id"]: a["text"] for a in rep["articles"]}
+        for f in rep["findings"]:
+            for v in f["values"]:
+                assert texts[v["article_id"]][v["start"] : v["end"]] == v["quote"]
