@@ -149,7 +149,8 @@ def main() -> int:
         fl = floors.get(k)
         ok = fl is None or v >= fl
         failed += [] if ok else [k]
-        print(f"{k:32} {v:8.3f} {'' if fl is None else f'{fl:8.3f}'}  {'ok' if ok else 'BELOW FLOOR'}")
+        shown = "" if fl is None else f"{fl:8.3f}"
+        print(f"{k:32} {v:8.3f} {shown:>8}  {'ok' if ok else 'BELOW FLOOR'}")
     for k in floors:
         if k not in figures:
             print(f"{k:32} {'skipped':>8} (needs ../shared)")

@@ -217,7 +217,8 @@ def _decide(finding_id: str, status: str, note: str | None, store: Path, report_
     except (ReviewError, StoreBusy) as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
-    out.print(f"{entry['id']}: {entry['status']}" + (f" — {entry['note']}" if entry["note"] else ""))
+    note = f" — {entry['note']}" if entry["note"] else ""
+    out.print(f"{entry['id']}: {entry['status']}{note}")
 
 
 NoteOpt = Annotated[str | None, typer.Option("--note", help="Why (kept with the decision).")]

@@ -34,7 +34,8 @@ def text_key(text: str) -> str:
 def normalize(v: Vectors) -> Vectors:
     norms = np.linalg.norm(v, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return (v / norms).astype(np.float32)
+    out: Vectors = (v / norms).astype(np.float32)
+    return out
 
 
 class SentenceTransformerEmbedder:

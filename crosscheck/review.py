@@ -122,7 +122,8 @@ def apply(findings: Sequence[Finding], doc: Mapping[str, Any]) -> list[Finding]:
         if r is None:
             out.append(f)
             continue
-        out.append(replace(f, review=Review(status=r["status"], note=r.get("note", "") + note_extra)))
+        note = r.get("note", "") + note_extra
+        out.append(replace(f, review=Review(status=r["status"], note=note)))
     return out
 
 
