@@ -10,7 +10,9 @@ only claim texts it has not seen with that model.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -93,6 +95,8 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileError]]:
                         found.append(f)
         elif path.is_file():
             found.append(path)
+        elif path.exists():
+            errors.append(FileError(str(path), "not a regular file or folder"))
         else:
             errors.append(FileError(str(path), "no such file or folder"))
     seen: set[Path] = set()
@@ -125,7 +129,11 @@ def article_ids(files: Sequence[Path]) -> dict[Path, str]:
 
 
 def _read(path: Path) -> bytes:
-    size = path.stat().st_size
+    """The file's bytes; a FIFO, device or socket is refused (reading one could block)."""
+    st = path.stat()
+    if not stat.S_ISREG(st.st_mode):
+        raise IngestError(str(path), "not a regular file")
+    size = st.st_size
     if size > MAX_BYTES:
         raise IngestError(str(path), f"file too large ({size} bytes; limit {MAX_BYTES})")
     return path.read_bytes()
@@ -219,8 +227,10 @@ def embed_claims(
     """Vectors by claim id; only texts never embedded with this model are encoded."""
     cache = store.load_vectors(embedder.name) if store else {}
     keys = {c.id: text_key(c.text) for c in claims}
-    todo = sorted({k for k in keys.values() if k not in cache})
     texts = {text_key(c.text): c.text for c in claims}
+    # by length, so that each batch holds texts of similar length (little padding): the whole
+    # set sorted once, not each chunk of 256 on its own
+    todo = sorted({k for k in keys.values() if k not in cache}, key=lambda k: (len(texts[k]), k))
     fresh: dict[str, np.ndarray] = {}
     for i in range(0, len(todo), batch):
         if progress:
@@ -325,6 +335,10 @@ def run_report(
     emb = embedder or make_embedder(model)
     with _locked(store, lock_timeout, say):
         store.clean_temp_files()
+        for tmp in [*Path(out_dir).glob(".report.json.*.tmp"),
+                    *Path(out_dir).glob(".index.html.*.tmp")]:  # left by a killed run
+            with contextlib.suppress(OSError):
+                tmp.unlink()
         t = time.perf_counter()
         corpus = load_corpus(paths, store, stats, progress, primary)
         stats.timings["ingest+split"] = time.perf_counter() - t

@@ -84,6 +84,15 @@ def _safe_name(s: str) -> str:
     return re.sub(r"[^\w.\-]+", "_", s)[:120] or "_"
 
 
+def _article_stem(article_id: str) -> str:
+    """The cache file stem of an article id: the id itself when it is a safe file name, else
+    its safe form plus a hash of the id, so "a b" and "a_b" never share a cache file."""
+    safe = _safe_name(article_id)
+    if safe == article_id and not safe.startswith("."):
+        return safe
+    return f"{safe}-{hashlib.sha256(article_id.encode()).hexdigest()[:8]}"
+
+
 class Store:
     """A claim store rooted at ``root`` (normally ``claims/``)."""
 
@@ -129,7 +138,7 @@ class Store:
     # ---------------------------------------------------------------- articles
 
     def _article_path(self, article_id: str) -> Path:
-        return self.root / "articles" / f"{_safe_name(article_id)}.json"
+        return self.root / "articles" / f"{_article_stem(article_id)}.json"
 
     def load_article(self, article_id: str, sha256: str) -> tuple[Article, list[Claim]] | None:
         """The cached article and claims, if cached for this content and pipeline version."""
@@ -138,6 +147,8 @@ class Store:
             return None
         try:
             doc = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(doc, dict):
+                raise ValueError(f"a JSON {type(doc).__name__}, not an object")
             if doc.get("schema") != ARTICLE_SCHEMA:
                 raise ValueError(f"schema {doc.get('schema')!r}")
             body = json.dumps(doc["article"], ensure_ascii=False, sort_keys=True) + json.dumps(
@@ -145,17 +156,18 @@ class Store:
             )
             if hashlib.sha256(body.encode()).hexdigest() != doc.get("checksum"):
                 raise ValueError("checksum mismatch")
-            if doc["article"]["sha256"] != sha256 or doc.get("pipeline") != PIPELINE_VERSION:
+            if (doc["article"]["sha256"] != sha256 or doc.get("pipeline") != PIPELINE_VERSION
+                    or doc["article"]["id"] != article_id):
                 return None
             article = article_from_dict(doc["article"])
             claims = [claim_from_dict(c) for c in doc["claims"]]
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+            sliced = all(article.text[c.start : c.end] == c.text for c in claims)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             self.set_aside(path, f"is unreadable ({exc})")
             return None
-        for c in claims:
-            if article.text[c.start : c.end] != c.text:
-                self.set_aside(path, "has claims that do not slice from the text")
-                return None
+        if not sliced:
+            self.set_aside(path, "has claims that do not slice from the text")
+            return None
         return article, claims
 
     def save_article(self, article: Article, claims: list[Claim]) -> None:
@@ -181,7 +193,7 @@ class Store:
         gone = []
         folder = self.root / "articles"
         if folder.exists():
-            keep_names = {_safe_name(k) for k in keep}
+            keep_names = {_article_stem(k) for k in keep}
             for p in folder.glob("*.json"):
                 if p.stem not in keep_names:
                     gone.append(p.stem)
@@ -251,8 +263,8 @@ class Store:
             return {}
         try:
             doc = json.loads(path.read_text(encoding="utf-8"))
-            if doc.get("schema") != STATE_SCHEMA:
-                raise ValueError("schema")
+            if not isinstance(doc, dict) or doc.get("schema") != STATE_SCHEMA:
+                raise ValueError("not a crosscheck state file")
             return dict(doc)
         except (OSError, ValueError) as exc:
             self.set_aside(path, f"is unreadable ({exc})")
