@@ -11,6 +11,7 @@ short forms (``배 부총리``, ``Bae``) resolve to the full name given elsewher
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -19,7 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from crosscheck.models import Article, Claim, Facet
-from crosscheck.split import is_hangul_text
+from crosscheck.split import is_hangul_text, kiwi
 
 # --------------------------------------------------------------------------- lexicons
 
@@ -286,11 +287,8 @@ _PRED_EN = re.compile(
 # --------------------------------------------------------------------------- helpers
 
 
-@lru_cache(maxsize=1)
 def _kiwi() -> Any:
-    from kiwipiepy import Kiwi
-
-    return Kiwi()
+    return kiwi()
 
 
 def _is_hangul(s: str) -> bool:
@@ -1041,19 +1039,33 @@ def _predicate_facets(text: str, start: int, end: int) -> list[Facet]:
     return out
 
 
+def _names_regex(people: _People) -> re.Pattern[str] | None:
+    """One pattern for every known name of an article (longest first), for bare mentions."""
+    alts = []
+    for name in sorted(people.full, key=len, reverse=True):
+        if len(name) < 2 or (len(name) < 3 and _is_hangul(name)):
+            continue
+        alts.append(re.escape(name) if _is_hangul(name) else r"\b" + re.escape(name) + r"\b")
+    return re.compile("|".join(alts)) if alts else None
+
+
 def annotate(article: Article, claims: list[Claim]) -> list[Claim]:
     """Return ``claims`` with their facets filled in."""
     text = article.text
     ref = _article_date(article)
     people = _collect_people(article, claims)
-    by_claim: dict[int, list[Mention]] = {}
-    for m in people.mentions:
-        by_claim.setdefault(m.start, []).append(m)
+    ordered = sorted(people.mentions, key=lambda m: m.start)
+    starts = [m.start for m in ordered]
+
+    def mentions_in(a: int, b: int) -> list[Mention]:
+        return ordered[bisect.bisect_left(starts, a) : bisect.bisect_left(starts, b)]
+
+    names_rx = _names_regex(people)
     out: list[Claim] = []
     for c in claims:
         toks = _tokens(c.text, c.start)
         facets: list[Facet] = []
-        mentions = [m for m in people.mentions if c.start <= m.start < c.end]
+        mentions = mentions_in(c.start, c.end)
         person_spans: list[tuple[int, int]] = []
         seen_person: set[int] = set()
         for m in mentions:
@@ -1075,23 +1087,21 @@ def annotate(article: Article, claims: list[Claim]) -> list[Claim]:
                     Facet("title", m.title, title_key(m.title), m.title_start, m.title_end, canon)
                 )
         # bare mentions of known names (no title next to them)
-        for name, canon in people.full.items():
-            if len(name) < 2 or (len(name) < 3 and _is_hangul(name)):
+        for mm in names_rx.finditer(c.text) if names_rx else ():
+            name = mm.group(0)
+            canon = people.full[name]
+            s = c.start + mm.start()
+            if any(a <= s < b for a, b in person_spans):
                 continue
-            pat = re.escape(name) if _is_hangul(name) else r"\b" + re.escape(name) + r"\b"
-            for mm in re.finditer(pat, c.text):
-                s = c.start + mm.start()
-                if any(a <= s < b for a, b in person_spans):
-                    continue
-                if _is_hangul(name) and mm.end() < len(c.text) and not re.match(
-                    r"[\s은는이가과와의을를에도,.()“\"]", c.text[mm.end()]
-                ):
-                    continue
-                nxt = re.match(r"\s+(\S+)", c.text[mm.end():])
-                if nxt and nxt.group(1).rstrip("은는이가의을를,.").endswith(ORG_SUFFIX_KO):
-                    continue  # 트럼프 행정부: the name qualifies an organisation
-                facets.append(Facet("person", name, canon, s, s + len(name)))
-                person_spans.append((s, s + len(name)))
+            if _is_hangul(name) and mm.end() < len(c.text) and not re.match(
+                r"[\s은는이가과와의을를에도,.()“\"]", c.text[mm.end()]
+            ):
+                continue
+            nxt = re.match(r"\s+(\S+)", c.text[mm.end():])
+            if nxt and nxt.group(1).rstrip("은는이가의을를,.").endswith(ORG_SUFFIX_KO):
+                continue  # 트럼프 행정부: the name qualifies an organisation
+            facets.append(Facet("person", name, canon, s, s + len(name)))
+            person_spans.append((s, s + len(name)))
         dates = _date_facets(text, c.start, c.end, ref)
         facets += dates
         facets += _number_facets(text, c.start, c.end, [(f.start, f.end) for f in dates])
@@ -1110,7 +1120,7 @@ def annotate(article: Article, claims: list[Claim]) -> list[Claim]:
                 c, start=c.sentence_start, end=c.sentence_end,
                 text=text[c.sentence_start : c.sentence_end],
             )
-            s_mentions = [m for m in people.mentions if whole.start <= m.start < whole.end]
+            s_mentions = mentions_in(whole.start, whole.end)
             _, speaker = _attribution(
                 text, whole, _tokens(whole.text, whole.start), people, s_mentions
             )

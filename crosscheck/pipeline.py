@@ -34,7 +34,8 @@ from crosscheck.store import Store, article_to_dict, claim_to_dict
 
 ARTICLE_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
 REPORT_SCHEMA = "crosscheck.report/1"
-MAX_BYTES = 50 * 1024 * 1024
+MAX_BYTES = 50 * 1024 * 1024  # raw file (HTML carries much markup)
+MAX_TEXT_CHARS = 2_000_000  # article text; ~20x the longest real feature, ~35 s to split
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 Notify = Callable[[str], None]
@@ -187,6 +188,9 @@ def load_corpus(
         else:
             try:
                 article = parse_article(str(f), data, aid)
+                if len(article.text) > MAX_TEXT_CHARS:
+                    raise IngestError(str(f), f"article text too long ({len(article.text):,} "
+                                      f"characters; limit {MAX_TEXT_CHARS:,}) — split the file")
                 cl = claims_of(article)
             except IngestError as exc:
                 errors.append(FileError(str(f), exc.reason))
