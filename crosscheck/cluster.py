@@ -16,9 +16,11 @@ import numpy as np
 
 from crosscheck.embed import Vectors
 from crosscheck.models import Claim, Cluster, content_id
+from crosscheck.split import is_hangul_text
 
 DEFAULT_THRESHOLD = 0.86
 REPEAT_THRESHOLD = 0.97
+CROSS_SCRIPT_OFFSET = 0.03
 
 
 @dataclass(frozen=True)
@@ -44,18 +46,23 @@ def _jaccard(sa: set[str], sb: set[str]) -> float:
 
 def neighbour_edges(
     claims: Sequence[Claim], vectors: Vectors, k: int = 8, threshold: float = DEFAULT_THRESHOLD,
-    lexical_weight: float = 0.05,
+    lexical_weight: float = 0.05, cross_script_offset: float = CROSS_SCRIPT_OFFSET,
 ) -> list[Edge]:
-    """Scored edges between each claim and its nearest neighbours that pass ``threshold``."""
+    """Scored edges between each claim and its nearest neighbours that pass ``threshold``.
+
+    Neighbours are searched in each script separately (Hangul, Latin), so a Korean claim's
+    English counterpart is not crowded out by Korean claims that merely share its words, and
+    a cross-script pair gets ``cross_script_offset`` added: the same fact in two languages
+    scores ~0.04 lower with e5 (calibrated on tests/gold/sample.json pairs).
+    """
     import faiss
 
     n = len(claims)
     if n < 2:
         return []
-    index = faiss.IndexFlatIP(vectors.shape[1])
-    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    kk = min(k + 1, n)
-    scores, nbrs = index.search(np.ascontiguousarray(vectors, dtype=np.float32), kk)
+    vecs = np.ascontiguousarray(vectors, dtype=np.float32)
+    script = [is_hangul_text(c.text) for c in claims]
+    groups = {sc: [i for i in range(n) if script[i] == sc] for sc in set(script)}
     seen: set[tuple[int, int]] = set()
     edges: list[Edge] = []
     grams: dict[int, set[str]] = {}  # each claim's bigrams, built once
@@ -67,19 +74,29 @@ def neighbour_edges(
             g = grams[x] = {t[k : k + 2] for k in range(len(t) - 1)}
         return g
 
-    for i in range(n):
-        for s, j in zip(scores[i], nbrs[i], strict=True):
-            j = int(j)
-            if j < 0 or j == i:
-                continue
-            a, b = (i, j) if i < j else (j, i)
-            if (a, b) in seen:
-                continue
-            seen.add((a, b))
-            # the lexical term re-ranks close calls; it is small next to the embedding score
-            score = float(s) + lexical_weight * (_jaccard(bigrams(a), bigrams(b)) - 0.2)
-            if score >= threshold:
-                edges.append(Edge(a, b, score))
+    for members in groups.values():
+        index = faiss.IndexFlatIP(vecs.shape[1])
+        index.add(vecs[members])
+        kk = min(k + 1, len(members))
+        scores, nbrs = index.search(vecs, kk)
+        for i in range(n):
+            for s, jj in zip(scores[i], nbrs[i], strict=True):
+                if jj < 0:
+                    continue
+                j = members[int(jj)]
+                if j == i:
+                    continue
+                a, b = (i, j) if i < j else (j, i)
+                if (a, b) in seen:
+                    continue
+                seen.add((a, b))
+                if script[a] == script[b]:
+                    # the lexical term re-ranks close calls; small next to the embedding score
+                    score = float(s) + lexical_weight * (_jaccard(bigrams(a), bigrams(b)) - 0.2)
+                else:
+                    score = float(s) + cross_script_offset
+                if score >= threshold:
+                    edges.append(Edge(a, b, score))
     return edges
 
 

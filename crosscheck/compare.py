@@ -428,15 +428,24 @@ def _cluster_findings(
             first: dict[str, Claim] = {}
             for c in cc:
                 first.setdefault(c.article_id, c)
-            values = [_value(c, None) for c in first.values()]
+            # name the most specific facet two or more outlets state compatibly
+            shared = "claim"
+            for facet in ("quote", "number", "date", "place"):
+                if sum(1 for c in first.values() if any(f.type == facet for f in c.facets)) >= 2:
+                    shared = facet
+                    break
+            values = [
+                _value(c, next((f for f in c.facets if f.type == shared), None))
+                if shared != "claim" else _value(c, None)
+                for c in first.values()
+            ]
             outlets = ", ".join(sorted({_outlet(articles[a]) for a in first}))
-            has_quote = all(any(f.type == "quote" for f in c.facets) for c in first.values())
             summary = f"{len(first)} outlets state it compatibly ({outlets})"
             if notes:
                 summary += "; " + "; ".join(notes)
             out.append(
-                _finding("agree", "quote" if has_quote else "claim", topic, summary, 0, conf,
-                         (cl.id,), values, articles, primary)
+                _finding("agree", shared, topic, summary, 0, conf, (cl.id,), values, articles,
+                         primary)
             )
         # facets given by some outlets of the cluster and not by others
         for facet in _DETAIL_FACETS:
@@ -460,7 +469,8 @@ def _cluster_findings(
 def _matching_quotes(
     vals: Mapping[str, list[tuple[Claim, Facet]]],
 ) -> dict[str, list[tuple[Claim, Facet]]]:
-    """Keep, per article, only the quote that best matches another outlet's rendering."""
+    """Keep, per article, the quote that is another outlet's rendering of the same words,
+    but not identical to it (the pair that makes the divergence)."""
     best: dict[str, tuple[float, tuple[Claim, Facet]]] = {}
     arts = sorted(vals)
     for i, a in enumerate(arts):
@@ -471,7 +481,7 @@ def _matching_quotes(
                             fa.normalized, fb.normalized, 0.5):
                         continue
                     r = _ratio(fa.normalized, fb.normalized)
-                    if r < 0.5:
+                    if not 0.5 <= r < 0.9:  # only the renderings that differ
                         continue
                     for art, item in ((a, (ca, fa)), (b, (cb, fb))):
                         if r > best.get(art, (0.0, item))[0]:
