@@ -459,7 +459,8 @@ _NAV_WORDS = _words(
     "문화 스포츠 연예 오피니언 포토 영상 사설 칼럼 전체기사 라이프 과학 산업 증권 부동산 it "
     "world business politics opinion sports tech technology science video videos photos photo "
     "live latest more 더보기 이전 다음 목록 previous next back 이전기사 다음기사 포토뉴스 "
-    "tv 뉴스 news 기사 전체 sections"
+    "tv 뉴스 news 기사 전체 sections energy economy markets culture health 세계 생활 건강 "
+    "environment lifestyle 경영 금융 산업경제 지역"
 )
 _SECTION_BLOCK = _words("포토 오피니언 영상 포토뉴스 photos photo video videos opinion")
 _MD_HEADING = re.compile(r"^ {0,3}#{1,6}(?:\s+|$)")
@@ -489,8 +490,10 @@ def _nav_reason(s: str) -> str | None:
     """share / search / button / nav when every token of a short line is a UI word."""
     if len(s) > 60:
         return None
-    toks = [t.strip("·|/,:()[]") for t in s.casefold().split()]
-    toks = [t for t in toks if t]
+    crumbs = [c.strip() for c in re.split(r"\s[>›»]\s", s)]
+    if len(crumbs) >= 2 and all(0 < len(c) <= 12 and not _TERMINAL.search(c) for c in crumbs):
+        return "nav"  # a breadcrumb: 홈 > 경제 > 산업
+    toks = [t for t in re.split(r"[\s·|/>›»,:()\[\]]+", s.casefold()) if t]
     if not toks:
         return "nav" if s.strip("-+|/·•") == "" else None
     vocab = _NAV_SHARE | _NAV_SEARCH | _NAV_BUTTON | _NAV_WORDS
