@@ -324,6 +324,19 @@ def _tokens(text: str, offset: int) -> list[_Tok]:
     ]
 
 
+def _tokens_batch(spans: list[tuple[str, int]]) -> list[list[_Tok]]:
+    """``_tokens`` for many texts at once: one kiwi call (~3x faster than one per text)."""
+    todo = [i for i, (t, _) in enumerate(spans) if is_hangul_text(t) and len(t) <= 4000]
+    out: list[list[_Tok]] = [[] for _ in spans]
+    if not todo:
+        return out
+    results = _kiwi().tokenize([spans[i][0] for i in todo])
+    for i, toks in zip(todo, results, strict=True):
+        off = spans[i][1]
+        out[i] = [_Tok(t.form, t.tag, off + t.start, off + t.start + t.len) for t in toks]
+    return out
+
+
 def format_decimal(value: Decimal) -> str:
     """A plain decimal string without exponent or trailing zeros."""
     s = format(value.normalize(), "f")
@@ -566,11 +579,14 @@ class _People:
         return self.full.get(name, name)
 
 
-def _collect_people(article: Article, claims: list[Claim]) -> _People:
+def _collect_people(
+    article: Article, claims: list[Claim], tokens: list[list[_Tok]] | None = None
+) -> _People:
     text = article.text
     mentions: list[Mention] = []
-    for c in claims:
-        toks = _tokens(c.text, c.start)
+    if tokens is None:
+        tokens = _tokens_batch([(c.text, c.start) for c in claims])
+    for c, toks in zip(claims, tokens, strict=True):
         if toks:
             mentions += _ko_mentions(text, toks)
         else:
@@ -1052,7 +1068,8 @@ def annotate(article: Article, claims: list[Claim]) -> list[Claim]:
     """Return ``claims`` with their facets filled in."""
     text = article.text
     ref = _article_date(article)
-    people = _collect_people(article, claims)
+    all_tokens = _tokens_batch([(c.text, c.start) for c in claims])
+    people = _collect_people(article, claims, all_tokens)
     ordered = sorted(people.mentions, key=lambda m: m.start)
     starts = [m.start for m in ordered]
 
@@ -1061,8 +1078,7 @@ def annotate(article: Article, claims: list[Claim]) -> list[Claim]:
 
     names_rx = _names_regex(people)
     out: list[Claim] = []
-    for c in claims:
-        toks = _tokens(c.text, c.start)
+    for c, toks in zip(claims, all_tokens, strict=True):
         facets: list[Facet] = []
         mentions = mentions_in(c.start, c.end)
         person_spans: list[tuple[int, int]] = []

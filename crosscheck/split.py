@@ -26,7 +26,17 @@ from crosscheck.models import Article, Claim, Removed, content_id
 
 # Connective endings that join two clauses, each able to stand as a claim of its own.
 _CLAUSE_ENDINGS = {
-    "고", "며", "으며", "면서", "으면서", "지만", "는데", "은데", "고요", "으나", "나",
+    "고",
+    "며",
+    "으며",
+    "면서",
+    "으면서",
+    "지만",
+    "는데",
+    "은데",
+    "고요",
+    "으나",
+    "나",
 }
 _OPEN_QUOTES = "\"“‘'「『"
 _CLOSE_QUOTES = "\"”’'」』"
@@ -155,6 +165,24 @@ def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int, list
                 yield from _trimmed_tokens(text, cs + k, cs + cursor, [])
 
 
+def _all_sentences(
+    text: str, segments: list[tuple[int, int]]
+) -> Iterator[tuple[int, int, list[Any]]]:
+    """``_sentences`` of every segment, in order, with one kiwi call for all Korean chunks
+    (kiwi analyses a batch several times faster than the same texts one by one)."""
+    chunks = [c for s, e in segments for c in _chunks(text, s, e, _MAX_KIWI)]
+    korean = [is_hangul_text(text[cs:ce]) for cs, ce in chunks]
+    batch = [text[cs:ce] for (cs, ce), ko in zip(chunks, korean, strict=True) if ko]
+    analysed = iter(kiwi().split_into_sents(batch, return_tokens=True) if batch else [])
+    for (cs, ce), ko in zip(chunks, korean, strict=True):
+        if not ko:
+            yield from _sentences(text, cs, ce)
+            continue
+        for sent in next(analysed):
+            toks = [(t.form, t.tag, cs + t.start, cs + t.start + t.len) for t in sent.tokens]
+            yield from _trimmed_tokens(text, cs + sent.start, cs + sent.end, toks)
+
+
 def _trimmed_tokens(
     text: str, start: int, end: int, toks: list[Any]
 ) -> Iterator[tuple[int, int, list[Any]]]:
@@ -272,23 +300,22 @@ def split_article(article: Article) -> list[Claim]:
     text = article.text
     claims: list[Claim] = []
     seen: Counter[str] = Counter()
-    for seg_start, seg_end in body_segments(article):
-        for s_start, s_end, toks in _sentences(text, seg_start, seg_end):
-            for p in _pieces(text, s_start, s_end, toks):
-                piece = text[p.start : p.end]
-                seen[piece] += 1
-                claims.append(
-                    Claim(
-                        id=content_id(article.id, piece, seen[piece]),
-                        article_id=article.id,
-                        text=piece,
-                        start=p.start,
-                        end=p.end,
-                        sentence_start=p.sentence_start,
-                        sentence_end=p.sentence_end,
-                        subject=p.subject,
-                    )
+    for s_start, s_end, toks in _all_sentences(text, list(body_segments(article))):
+        for p in _pieces(text, s_start, s_end, toks):
+            piece = text[p.start : p.end]
+            seen[piece] += 1
+            claims.append(
+                Claim(
+                    id=content_id(article.id, piece, seen[piece]),
+                    article_id=article.id,
+                    text=piece,
+                    start=p.start,
+                    end=p.end,
+                    sentence_start=p.sentence_start,
+                    sentence_end=p.sentence_end,
+                    subject=p.subject,
                 )
+            )
     return claims
 
 
