@@ -15,11 +15,8 @@ The pipeline hands over a report dict (schema ``crosscheck.report/1``). This mod
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,6 +25,8 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
+
+from crosscheck.store import atomic_write_bytes
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 REPORT_TEMPLATE = "report.html.j2"
@@ -674,24 +673,8 @@ def render_html(report: dict[str, Any]) -> str:
 
 
 def _atomic_write(path: Path, data: str) -> None:
-    """Write ``data`` to ``path`` via a fsynced temp file in the same dir and os.replace."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    with contextlib.suppress(OSError):  # make the rename itself durable where possible
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+    """Write ``data`` to ``path`` atomically (the store's temp-file, fsync, rename helper)."""
+    atomic_write_bytes(path, data.encode("utf-8"))
 
 
 def write_report(report: dict[str, Any], out_dir: Path) -> tuple[Path, Path]:
