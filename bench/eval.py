@@ -119,24 +119,21 @@ def main() -> int:
         figures["klue_sts.spearman"] = rho
 
     with tempfile.TemporaryDirectory() as tmp:
-        gold = json.loads((ROOT / "tests" / "gold" / "sample.json").read_text(encoding="utf-8"))
-        res = run_report([ROOT / "articles"], Path(tmp) / "r1", Path(tmp) / "c1",
-                         embedder=embedder)
-        s = score_findings(res.report, gold)
-        figures["sample.findings_recall"] = s["recall"]
-        figures["sample.diverge_precision"] = s["diverge_precision"]
-        details["sample"] = s
-        pr = sample_pairs(res.report, embedder, gold)
-        figures["sample_pairs.recall_at_1"] = pr["recall_at_1"]
-        figures["sample_pairs.clustered"] = pr["clustered"]
+        corpora = [("sample", ROOT / "articles")]
         if (SHARED / "seeds").exists():
-            sgold = json.loads((ROOT / "tests" / "gold" / "seeds.json").read_text("utf-8"))
-            res2 = run_report([SHARED / "seeds"], Path(tmp) / "r2", Path(tmp) / "c2",
-                              embedder=embedder)
-            s2 = score_findings(res2.report, sgold)
-            figures["seeds.findings_recall"] = s2["recall"]
-            figures["seeds.diverge_precision"] = s2["diverge_precision"]
-            details["seeds"] = s2
+            corpora.append(("seeds", SHARED / "seeds"))
+        for name, folder in corpora:
+            gold = json.loads((ROOT / "tests" / "gold" / f"{name}.json").read_text("utf-8"))
+            res = run_report([folder], Path(tmp) / name / "reports", Path(tmp) / name / "claims",
+                             embedder=embedder)
+            s = score_findings(res.report, gold)
+            figures[f"{name}.findings_recall"] = s["recall"]
+            figures[f"{name}.diverge_precision"] = s["diverge_precision"]
+            details[name] = s
+            if name == "sample":
+                pr = sample_pairs(res.report, embedder, gold)
+                figures["sample_pairs.recall_at_1"] = pr["recall_at_1"]
+                figures["sample_pairs.clustered"] = pr["clustered"]
 
     floors_path = Path(args.floors)
     floors = json.loads(floors_path.read_text()) if floors_path.exists() else {}

@@ -30,12 +30,6 @@ class Edge:
     score: float
 
 
-def _lexical(a: str, b: str) -> float:
-    """Jaccard overlap of character bigrams (a light re-ranking signal)."""
-    return _jaccard({a[k : k + 2] for k in range(len(a) - 1)},
-                    {b[k : k + 2] for k in range(len(b) - 1)})
-
-
 def _jaccard(sa: set[str], sb: set[str]) -> float:
     """|A ∩ B| / |A ∪ B| (0 when either set is empty)."""
     if not sa or not sb:

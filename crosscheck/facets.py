@@ -482,15 +482,8 @@ def _ko_mentions(text: str, toks: list[_Tok]) -> list[Mention]:
         if person is None:
             continue
         s, e = person[0].start, person[-1].end
-        out.append(Mention(text_slice(text, s, e), s, e, title, toks[j].start, toks[j].end, alias))
+        out.append(Mention(text[s:e], s, e, title, toks[j].start, toks[j].end, alias))
     return out
-
-
-_TEXT_CACHE: dict[int, str] = {}
-
-
-def text_slice(text: str, start: int, end: int) -> str:
-    return text[start:end]
 
 
 _EN_NAME = r"[A-Z][a-z]+(?:-[a-z]+)?(?:\s+[A-Z][a-z]+(?:-[a-z]+)?){1,2}"

@@ -11,6 +11,7 @@ only claim texts it has not seen with that model.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import stat
 import time
@@ -30,7 +31,7 @@ from crosscheck.facets import annotate
 from crosscheck.ingest import IngestError, drop_repeated_lines, parse_article
 from crosscheck.models import Article, Claim, Cluster, Entity, Finding
 from crosscheck.split import drop_claims_in, split_article
-from crosscheck.store import Store, article_to_dict, claim_to_dict
+from crosscheck.store import Store, claim_to_dict
 
 ARTICLE_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
 REPORT_SCHEMA = "crosscheck.report/1"
@@ -170,8 +171,6 @@ def load_corpus(
         except OSError as exc:
             errors.append(FileError(str(f), f"cannot read: {exc.strerror or exc}"))
             continue
-        import hashlib
-
         sha = hashlib.sha256(data).hexdigest()
         if sha in by_hash:
             errors.append(FileError(str(f), f"duplicate of article {by_hash[sha]} (same text); "
@@ -212,13 +211,11 @@ def load_corpus(
     # boilerplate an outlet repeats across its articles: known only once all are read
     cleaned = drop_repeated_lines(articles)
     out_claims: list[Claim] = []
-    final_articles = []
     for before, after in zip(articles, cleaned, strict=True):
-        extra = [r for r in after.removed if r not in set(before.removed)]
-        cl = drop_claims_in(claims[after.id], extra)
-        final_articles.append(replace(after, removed=after.removed))
-        out_claims.extend(cl)
-    return Corpus(final_articles, out_claims, errors)
+        had = set(before.removed)
+        extra = [r for r in after.removed if r not in had]
+        out_claims.extend(drop_claims_in(claims[after.id], extra))
+    return Corpus(cleaned, out_claims, errors)
 
 
 # ------------------------------------------------------------------------ embedding
@@ -459,6 +456,3 @@ def review_import(store_dir: str | Path, file: str | Path) -> int:
         store.save_reviews(doc)
     return changed
 
-
-def article_dicts(corpus: Corpus) -> list[dict[str, Any]]:
-    return [article_to_dict(a) for a in corpus.articles]
