@@ -2,7 +2,9 @@
 
 Figures:
   seed_pairs recall@1 / MRR   ../shared/bench/seed_pairs.jsonl, both directions, each sentence
-                              ranked among all sentences of the other article
+                              ranked among all sentences of the other article (the file's own
+                              kiwi-per-line sentences, its gold lists) by the clustering's
+                              pair score; cosine_recall_at_1: by the embedding alone
   klue_sts spearman           KLUE-STS v1.1 dev (519 pairs), cosine vs gold similarity
   sample pairs recall@1       tests/gold/sample.json pairs, ranked among the other article's claims
   sample pairs clustered      share of gold pairs whose two claims land in one cluster
@@ -28,35 +30,62 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(ROOT))
 
+from crosscheck.cluster import bigrams, pair_score  # noqa: E402
 from crosscheck.embed import Embedder  # noqa: E402
 from crosscheck.evaluate import best_overlap, rank_metrics, score_findings  # noqa: E402
-from crosscheck.pipeline import load_corpus, make_embedder, run_report  # noqa: E402
+from crosscheck.pipeline import make_embedder, run_report  # noqa: E402
+from crosscheck.split import is_hangul_text, kiwi  # noqa: E402
+
+
+def tool_scores(cosines: np.ndarray, q_hangul: bool, q_grams: set[str],
+                hangul: list[bool], grams: list[set[str]]) -> np.ndarray:
+    """One query's ``pair_score`` against every candidate (what the clustering ranks by)."""
+    return np.array([pair_score(float(c), q_hangul, h, q_grams, g)
+                     for c, h, g in zip(cosines, hangul, grams, strict=True)])
+
+
+def seed_sentences(text: str) -> list[str]:
+    """The sentences ``seed_pairs.jsonl`` indexes (``idx``, ``gold_a``/``gold_b``): kiwi's split
+    of each non-empty line of the raw page, chrome included."""
+    out: list[str] = []
+    for line in text.splitlines():
+        if line.strip():
+            out += [s.text for s in kiwi().split_into_sents(line)]
+    return out
 
 
 def seed_pairs(embedder: Embedder) -> dict[str, float] | None:
+    """Each sentence of a pair ranked among all sentences of the other article, both ways.
+
+    ``recall_at_1``/``mrr`` rank by the score the clustering uses (``pair_score``: cosine with
+    the small lexical re-rank); ``cosine_recall_at_1`` by the embedding alone.
+    """
     pairs_file = SHARED / "bench" / "seed_pairs.jsonl"
     if not pairs_file.exists():
         return None
-    corpus = load_corpus([SHARED / "seeds"])
-    sentences: dict[str, list[str]] = {}
-    for c in corpus.claims:
-        doc = c.article_id[:3]
-        art = next(a for a in corpus.articles if a.id == c.article_id)
-        s = art.text[c.sentence_start : c.sentence_end]
-        if not sentences.get(doc) or sentences[doc][-1] != s:
-            sentences.setdefault(doc, []).append(s)
+    sentences = {f.name[:3]: seed_sentences(f.read_text(encoding="utf-8"))
+                 for f in sorted((SHARED / "seeds").glob("*.txt"))}
     pairs = [json.loads(line) for line in pairs_file.read_text(encoding="utf-8").splitlines()
              if line.strip()]
-    pool_vecs = {d: embedder.encode(s) for d, s in sentences.items()}
-    queries, cands, gold = [], [], []
+    for p in pairs:  # the pool must be the one the file indexes
+        for side in ("a", "b"):
+            doc, idx = p[side]["doc"], p[side]["idx"]
+            if sentences[doc][idx].strip() != p[side]["text"].strip():
+                raise SystemExit(f"seed_pairs {p['id']}: sentence {doc}/{idx} does not match")
+    vecs = {d: embedder.encode(s) for d, s in sentences.items()}
+    hangul = {d: [is_hangul_text(x) for x in s] for d, s in sentences.items()}
+    grams = {d: [bigrams(x) for x in s] for d, s in sentences.items()}
+    tool, cosine, gold = [], [], []
     for p in pairs:
-        for q, t in ((p["a"], p["b"]), (p["b"], p["a"])):
-            queries.append(q["text"])
-            cands.append(pool_vecs[t["doc"]])
-            gold.append(best_overlap(t["text"], sentences[t["doc"]]))
-    qv = embedder.encode(queries)
-    r1, mrr = rank_metrics(qv, cands, gold)
-    return {"recall_at_1": r1, "mrr": mrr, "n": float(len(gold))}
+        for q, t, answers in ((p["a"], p["b"], p["gold_b"]), (p["b"], p["a"], p["gold_a"])):
+            qd, qi, td = q["doc"], q["idx"], t["doc"]
+            cos = vecs[td] @ vecs[qd][qi]
+            cosine.append(cos)
+            tool.append(tool_scores(cos, hangul[qd][qi], grams[qd][qi], hangul[td], grams[td]))
+            gold.append(answers)
+    r1, mrr = rank_metrics(tool, gold)
+    cos_r1, _ = rank_metrics(cosine, gold)
+    return {"recall_at_1": r1, "mrr": mrr, "cosine_recall_at_1": cos_r1, "n": float(len(gold))}
 
 
 def klue_sts(embedder: Embedder) -> float | None:
@@ -80,21 +109,25 @@ def sample_pairs(report: dict[str, Any], embedder: Embedder, gold: dict[str, Any
     for c in claims:
         by_art.setdefault(c["article_id"], []).append(c)
     cluster_of = {cid: cl["id"] for cl in report["clusters"] for cid in cl["claim_ids"]}
-    vec = {a: embedder.encode([c["text"] for c in cs]) for a, cs in by_art.items()}
-    queries, cands, golds = [], [], []
+    texts = {a: [c["text"] for c in cs] for a, cs in by_art.items()}
+    vec = {a: embedder.encode(ts) for a, ts in texts.items()}
+    hangul = {a: [is_hangul_text(t) for t in ts] for a, ts in texts.items()}
+    grams = {a: [bigrams(t) for t in ts] for a, ts in texts.items()}
+    scores: list[np.ndarray] = []
+    golds: list[int] = []
     together = 0
     for p in gold["pairs"]:
-        ia = best_overlap(p["a"]["text"], [c["text"] for c in by_art[p["a"]["article"]]])
-        ib = best_overlap(p["b"]["text"], [c["text"] for c in by_art[p["b"]["article"]]])
+        ia = best_overlap(p["a"]["text"], texts[p["a"]["article"]])
+        ib = best_overlap(p["b"]["text"], texts[p["b"]["article"]])
         ca, cb = by_art[p["a"]["article"]][ia], by_art[p["b"]["article"]][ib]
         together += int(ca["id"] in cluster_of and cluster_of.get(ca["id"]) == cluster_of.get(
             cb["id"]))
         for (qa, qi), (ta, ti) in (((p["a"]["article"], ia), (p["b"]["article"], ib)),
                                    ((p["b"]["article"], ib), (p["a"]["article"], ia))):
-            queries.append(vec[qa][qi])
-            cands.append(vec[ta])
+            cos = vec[ta] @ vec[qa][qi]
+            scores.append(tool_scores(cos, hangul[qa][qi], grams[qa][qi], hangul[ta], grams[ta]))
             golds.append(ti)
-    r1, mrr = rank_metrics(np.stack(queries), cands, golds)
+    r1, mrr = rank_metrics(scores, [[g] for g in golds])
     return {"recall_at_1": r1, "mrr": mrr, "clustered": together / len(gold["pairs"])}
 
 
@@ -114,6 +147,7 @@ def main() -> int:
     if sp:
         figures["seed_pairs.recall_at_1"] = sp["recall_at_1"]
         figures["seed_pairs.mrr"] = sp["mrr"]
+        figures["seed_pairs.cosine_recall_at_1"] = sp["cosine_recall_at_1"]
     rho = klue_sts(embedder)
     if rho is not None:
         figures["klue_sts.spearman"] = rho

@@ -11,7 +11,7 @@ for the articles named. Precision is measured on divergences: the share of the r
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from difflib import SequenceMatcher
 from typing import Any
 
@@ -84,14 +84,15 @@ def score_findings(report: Mapping[str, Any], gold: Mapping[str, Any]) -> dict[s
 
 
 def rank_metrics(
-    queries: np.ndarray, candidates: Sequence[np.ndarray], gold: Sequence[int]
+    scores: Sequence[np.ndarray], gold: Sequence[Collection[int]]
 ) -> tuple[float, float]:
-    """Recall@1 and MRR: ``queries[i]`` ranks ``candidates[i]`` rows; ``gold[i]`` is the answer."""
+    """Recall@1 and MRR: ``scores[i]`` scores every candidate of query ``i``; ``gold[i]`` holds
+    the acceptable answers (the best-scored of them counts; ties are broken against it)."""
     r1 = 0.0
     mrr = 0.0
-    for q, cand, g in zip(queries, candidates, gold, strict=True):
-        scores = cand @ q
-        rank = int((scores > scores[g]).sum()) + 1
+    for row, answers in zip(scores, gold, strict=True):
+        best = max(float(row[g]) for g in answers)
+        rank = int((row > best).sum()) + 1
         r1 += rank == 1
         mrr += 1.0 / rank
     n = len(gold)
