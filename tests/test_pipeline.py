@@ -243,3 +243,15 @@ class TestSeeds:
         for f in rep["findings"]:
             for v in f["values"]:
                 assert texts[v["article_id"]][v["start"] : v["end"]] == v["quote"]
+
+
+def test_report_after_adding_an_article_matches_a_fresh_run(tmp_path: Path) -> None:
+    """Incremental re-runs (cached claims, vectors and neighbour lists) give the very clusters
+    and findings a run from an empty store gives on the same articles."""
+    corpus = _copy_corpus(tmp_path)
+    _run(corpus, tmp_path / "incremental")
+    (corpus / "namhae.md").write_text(NEW_ARTICLE, encoding="utf-8")
+    inc = _run(corpus, tmp_path / "incremental")
+    fresh = _run(corpus, tmp_path / "fresh")
+    assert inc.report["clusters"] == fresh.report["clusters"]
+    assert [f.id for f in inc.findings] == [f.id for f in fresh.findings]
