@@ -133,6 +133,11 @@ class MatrixCell:
     css: str
 
 
+WIDE_CORPUS = 60
+"""Above this many articles, the matrix and the names table (one column per article) would
+be grids of mostly blank cells, megabytes large: the matrix is left out and names are listed
+with the outlets that write them. Every finding card still shows every outlet's words."""
+
 SILENT = MatrixCell("", "", "", "silent")
 """A matrix cell where the outlet does not state the fact (rendered as a bare blank cell)."""
 
@@ -155,7 +160,8 @@ class EntityView:
     id: str
     type: str
     canonical: str
-    cells: list[list[str]]
+    cells: list[list[str]]  # per article column (narrow corpora)
+    forms: list[tuple[str, str]]  # (name as written, the outlets writing it) (wide corpora)
 
 
 def _str(value: Any) -> str:
@@ -552,7 +558,8 @@ def build_view(report: dict[str, Any]) -> dict[str, Any]:
     ]
     details_in_order = [fv for g in detail_groups for fv in g.findings]
 
-    matrix = [
+    wide = len(articles) > WIDE_CORPUS
+    matrix = [] if wide else [
         (kind, label, [_matrix_row(fv, articles) for fv in rows])
         for kind, label, rows in (
             ("diverge", "Divergences", diverge + other),
@@ -570,13 +577,20 @@ def build_view(report: dict[str, Any]) -> dict[str, Any]:
             surface = _str(m.get("surface"))
             names_by_article.setdefault(_str(m.get("article_id")), {})[
                 surface + (f" ({', '.join(map(str, titles))})" if titles else "")] = None
-        cells = [list(names_by_article.get(art.id, ())) for art in articles]
+        cells = [] if wide else [list(names_by_article.get(a.id, ())) for a in articles]
+        writers: dict[str, dict[str, None]] = {}
+        if wide:
+            for art in articles:
+                for name in names_by_article.get(art.id, ()):
+                    writers.setdefault(name, {})[art.label] = None
+        forms = [(name, ", ".join(labels)) for name, labels in writers.items()]
         entities.append(
             EntityView(
                 id=_str(e.get("id")),
                 type=_str(e.get("type")),
                 canonical=_str(e.get("canonical")),
                 cells=cells,
+                forms=forms,
             )
         )
     entities.sort(key=lambda e: (e.type != "person", e.canonical))
@@ -624,6 +638,8 @@ def build_view(report: dict[str, Any]) -> dict[str, Any]:
         "detail_groups": detail_groups,
         "agree": agree,
         "matrix": matrix,
+        "wide": wide,
+        "wide_limit": WIDE_CORPUS,
         "entities": entities,
         "facets": sorted({fv.facet for fv in all_views if fv.facet}),
         "n_findings": len(all_views),

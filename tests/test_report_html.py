@@ -382,3 +382,25 @@ class TestSegmentText:
         ids = [s.id for s in segs if s.id] + [c.id for s in segs for c in s.children if c.id]
         assert len(ids) == len(set(ids))
         assert set(ids) == {f"a-x-{s}" for s, _ in claim_spans}
+
+
+def test_wide_corpus_lists_names_by_outlet_instead_of_a_grid(report: dict[str, Any]) -> None:
+    """With more articles than the grid limit, the page drops the per-article matrix (it
+    says so) and lists each name form with the outlets writing it; every finding card and
+    every article is still there."""
+    wide = json.loads(json.dumps(report))
+    base = wide["articles"][0]
+    for i in range(report_mod.WIDE_CORPUS):
+        wide["articles"].append({**base, "id": f"extra{i}", "outlet": f"Extra Outlet {i}"})
+    doc = lxml.html.fromstring(render_html(wide))
+    assert not doc.cssselect("table.matrix")
+    note = _text(doc.cssselect("#matrix .wide-note")[0])
+    assert str(len(wide["articles"])) in note
+    assert len(_cards(doc)) == len(report["findings"])
+    forms = _text(doc.cssselect("table.entity-forms")[0])
+    assert "Park Seo-yeon (CEO)" in forms and "박서연 (부사장)" in forms
+    park = next(r for r in doc.cssselect("table.entity-forms tbody tr")
+                if "Park Seo-yeon" in _text(r) or "박서연" in _text(r))
+    outlets = {a["id"]: a["outlet"] for a in report["articles"]}
+    for m in next(e for e in report["entities"] if e["canonical"] in _text(park))["mentions"]:
+        assert outlets[m["article_id"]] in _text(park)
