@@ -16,10 +16,9 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from crosscheck.models import Article, Claim, Facet
-from crosscheck.split import is_hangul_text, kiwi
+from crosscheck.split import is_hangul_text, kiwi_tokens
 
 # --------------------------------------------------------------------------- lexicons
 
@@ -286,10 +285,6 @@ _PRED_EN = re.compile(
 # --------------------------------------------------------------------------- helpers
 
 
-def _kiwi() -> Any:
-    return kiwi()
-
-
 def _is_hangul(s: str) -> bool:
     return any("\uac00" <= c <= "\ud7a3" for c in s)
 
@@ -316,12 +311,7 @@ class _Tok:
 
 def _tokens(text: str, offset: int) -> list[_Tok]:
     """Kiwi tokens of a Korean claim (absolute offsets); [] for a claim in another language."""
-    if not is_hangul_text(text) or len(text) > 4000:
-        return []
-    return [
-        _Tok(t.form, t.tag, offset + t.start, offset + t.start + t.len)
-        for t in _kiwi().tokenize(text)
-    ]
+    return _tokens_batch([(text, offset)])[0]
 
 
 def _tokens_batch(spans: list[tuple[str, int]]) -> list[list[_Tok]]:
@@ -330,10 +320,10 @@ def _tokens_batch(spans: list[tuple[str, int]]) -> list[list[_Tok]]:
     out: list[list[_Tok]] = [[] for _ in spans]
     if not todo:
         return out
-    results = _kiwi().tokenize([spans[i][0] for i in todo])
+    results = kiwi_tokens([spans[i][0] for i in todo])
     for i, toks in zip(todo, results, strict=True):
         off = spans[i][1]
-        out[i] = [_Tok(t.form, t.tag, off + t.start, off + t.start + t.len) for t in toks]
+        out[i] = [_Tok(f, g, off + a, off + b) for f, g, a, b in toks]
     return out
 
 

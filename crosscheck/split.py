@@ -14,6 +14,7 @@ Every claim satisfies ``article.text[claim.start:claim.end] == claim.text``.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -62,6 +63,69 @@ def kiwi() -> Any:
     from kiwipiepy import Kiwi
 
     return Kiwi()
+
+
+# Kiwi analyses, memoised by exact text. Kiwi is deterministic, and news repeats itself (wire
+# copy carried by several outlets, a claim that is a whole line): a text analysed once is not
+# analysed again. Bounded: the oldest entries go first.
+Token = tuple[str, str, int, int]  # form, tag, start, end (offsets into the analysed text)
+Sentence = tuple[int, int, tuple[Token, ...]]  # start, end, tokens
+_MEMO_MAX = 20_000
+_sents_memo: dict[str, tuple[Sentence, ...]] = {}
+_tokens_memo: dict[str, tuple[Token, ...]] = {}
+
+
+def _remember(memo: dict[str, Any], fresh: dict[str, Any]) -> None:
+    overflow = len(memo) + len(fresh) - _MEMO_MAX
+    if overflow > 0:
+        for key in list(itertools.islice(memo, overflow)):
+            del memo[key]
+    memo.update(itertools.islice(fresh.items(), _MEMO_MAX))
+
+
+def kiwi_sentences(texts: list[str]) -> list[tuple[Sentence, ...]]:
+    """``kiwi().split_into_sents(texts, return_tokens=True)`` as (start, end, tokens) tuples:
+    one batch call for the texts not analysed before."""
+    found = {t: _sents_memo[t] for t in texts if t in _sents_memo}
+    todo = [t for t in dict.fromkeys(texts) if t not in found]
+    if todo:
+        fresh = {
+            t: tuple(
+                (
+                    sent.start,
+                    sent.end,
+                    tuple((k.form, k.tag, k.start, k.start + k.len) for k in sent.tokens),
+                )
+                for sent in sents
+            )
+            for t, sents in zip(
+                todo, kiwi().split_into_sents(todo, return_tokens=True), strict=True
+            )
+        }
+        _remember(_sents_memo, fresh)
+        found.update(fresh)
+    return [found[t] for t in texts]
+
+
+def kiwi_tokens(texts: list[str]) -> list[tuple[Token, ...]]:
+    """``kiwi().tokenize(texts)`` as (form, tag, start, end) tuples: one batch call for the
+    texts not analysed before. A text already split into sentences reuses their tokens (they
+    are the same: ``split_into_sents`` is ``tokenize(split_sents=True)`` grouped by sentence)."""
+    found: dict[str, tuple[Token, ...]] = {}
+    for t in texts:
+        if t in _tokens_memo:
+            found[t] = _tokens_memo[t]
+        elif t in _sents_memo:
+            found[t] = tuple(tok for sent in _sents_memo[t] for tok in sent[2])
+    todo = [t for t in dict.fromkeys(texts) if t not in found]
+    if todo:
+        fresh = {
+            t: tuple((k.form, k.tag, k.start, k.start + k.len) for k in toks)
+            for t, toks in zip(todo, kiwi().tokenize(todo), strict=True)
+        }
+        _remember(_tokens_memo, fresh)
+        found.update(fresh)
+    return [found[t] for t in texts]
 
 
 @lru_cache(maxsize=1)
@@ -149,9 +213,9 @@ def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int, list
     for cs, ce in _chunks(text, start, end, _MAX_KIWI):
         chunk = text[cs:ce]
         if is_hangul_text(chunk):
-            for sent in kiwi().split_into_sents(chunk, return_tokens=True):
-                toks = [(t.form, t.tag, cs + t.start, cs + t.start + t.len) for t in sent.tokens]
-                yield from _trimmed_tokens(text, cs + sent.start, cs + sent.end, toks)
+            for ss, se, stoks in kiwi_sentences([chunk])[0]:
+                toks = [(f, g, cs + a, cs + b) for f, g, a, b in stoks]
+                yield from _trimmed_tokens(text, cs + ss, cs + se, toks)
         else:
             cursor = 0
             for span in _pysbd().segment(chunk):
@@ -173,14 +237,14 @@ def _all_sentences(
     chunks = [c for s, e in segments for c in _chunks(text, s, e, _MAX_KIWI)]
     korean = [is_hangul_text(text[cs:ce]) for cs, ce in chunks]
     batch = [text[cs:ce] for (cs, ce), ko in zip(chunks, korean, strict=True) if ko]
-    analysed = iter(kiwi().split_into_sents(batch, return_tokens=True) if batch else [])
+    analysed = iter(kiwi_sentences(batch) if batch else [])
     for (cs, ce), ko in zip(chunks, korean, strict=True):
         if not ko:
             yield from _sentences(text, cs, ce)
             continue
-        for sent in next(analysed):
-            toks = [(t.form, t.tag, cs + t.start, cs + t.start + t.len) for t in sent.tokens]
-            yield from _trimmed_tokens(text, cs + sent.start, cs + sent.end, toks)
+        for ss, se, stoks in next(analysed):
+            toks = [(f, g, cs + a, cs + b) for f, g, a, b in stoks]
+            yield from _trimmed_tokens(text, cs + ss, cs + se, toks)
 
 
 def _trimmed_tokens(
