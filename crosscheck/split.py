@@ -138,7 +138,7 @@ def _pysbd() -> Any:
 
 @lru_cache(maxsize=4096)
 def _pysbd_sentences(text: str) -> tuple[str, ...]:
-    """``[span.sent for span in _pysbd().segment(text)]``, memoised, without pysbd's
+    r"""``[span.sent for span in _pysbd().segment(text)]``, memoised, without pysbd's
     char-span step (one ``re.finditer(re.escape(sentence) + r"\s*")`` per sentence, a third
     of its time): the same first match ending after the previous one, found with
     ``str.find``."""
