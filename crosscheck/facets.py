@@ -12,14 +12,15 @@ short forms (``배 부총리``, ``Bae``) resolve to the full name given elsewher
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from functools import lru_cache
 
 from crosscheck.models import Article, Claim, Facet
-from crosscheck.split import is_hangul_text, kiwi
+from crosscheck.split import is_hangul_text, kiwi_tokens
 
 # --------------------------------------------------------------------------- lexicons
 
@@ -286,10 +287,6 @@ _PRED_EN = re.compile(
 # --------------------------------------------------------------------------- helpers
 
 
-def _kiwi() -> Any:
-    return kiwi()
-
-
 def _is_hangul(s: str) -> bool:
     return any("\uac00" <= c <= "\ud7a3" for c in s)
 
@@ -316,12 +313,7 @@ class _Tok:
 
 def _tokens(text: str, offset: int) -> list[_Tok]:
     """Kiwi tokens of a Korean claim (absolute offsets); [] for a claim in another language."""
-    if not is_hangul_text(text) or len(text) > 4000:
-        return []
-    return [
-        _Tok(t.form, t.tag, offset + t.start, offset + t.start + t.len)
-        for t in _kiwi().tokenize(text)
-    ]
+    return _tokens_batch([(text, offset)])[0]
 
 
 def _tokens_batch(spans: list[tuple[str, int]]) -> list[list[_Tok]]:
@@ -330,10 +322,10 @@ def _tokens_batch(spans: list[tuple[str, int]]) -> list[list[_Tok]]:
     out: list[list[_Tok]] = [[] for _ in spans]
     if not todo:
         return out
-    results = _kiwi().tokenize([spans[i][0] for i in todo])
+    results = kiwi_tokens([spans[i][0] for i in todo])
     for i, toks in zip(todo, results, strict=True):
         off = spans[i][1]
-        out[i] = [_Tok(t.form, t.tag, off + t.start, off + t.start + t.len) for t in toks]
+        out[i] = [_Tok(f, g, off + a, off + b) for f, g, a, b in toks]
     return out
 
 
@@ -787,6 +779,9 @@ def _doc_type_of(phrase: str) -> str | None:
     return None
 
 
+_PAREN_AFTER = re.compile(r"\s*\(([^()]{2,40})\)")
+
+
 def _doc_type_facets(text: str, start: int, end: int) -> list[Facet]:
     """Document types named in [start, end); ``양해각서(MOU)`` is one facet, not two."""
     seg = text[start:end]
@@ -797,7 +792,7 @@ def _doc_type_facets(text: str, start: int, end: int) -> list[Facet]:
             s, e = start + m.start(), start + m.end()
             if any(a < e and s < b for a, b in taken):
                 continue
-            paren = re.compile(r"\s*\(([^()]{2,40})\)").match(text, e, end)
+            paren = _PAREN_AFTER.match(text, e, end)
             if paren and _doc_type_of(paren.group(1)) == norm:
                 e = paren.end()
             taken.append((s, e))
@@ -810,6 +805,15 @@ _EN_PLACE_CONTEXT = re.compile(
     r"(?=\s+(?:area|region|province|city)\b|\s*[,.;:)]|\s+(?:on|in|at|and|later|this|last|next"
     r"|by|for|with|to|after|before)\b|\s*$)"
 )
+
+
+@lru_cache(maxsize=1)
+def _places_en_rx() -> list[tuple[str, re.Pattern[str]]]:
+    """English place names, longest first, each with its word-bounded pattern."""
+    return [
+        (name, re.compile(r"\b" + re.escape(name) + r"\b"))
+        for name in sorted(PLACES_EN, key=len, reverse=True)
+    ]
 
 
 def _place_facets(text: str, start: int, end: int, toks: list[_Tok]) -> list[Facet]:
@@ -844,8 +848,10 @@ def _place_facets(text: str, start: int, end: int, toks: list[_Tok]) -> list[Fac
                 out.append(Facet("place", t.form, place_key(t.form), t.start, t.end))
     else:
         seg = text[start:end]
-        for name in sorted(PLACES_EN, key=len, reverse=True):
-            for m in re.finditer(r"\b" + re.escape(name) + r"\b", seg):
+        for name, rx in _places_en_rx():
+            if name not in seg:  # the pattern is the name between word boundaries
+                continue
+            for m in rx.finditer(seg):
                 s = start + m.start()
                 if s in seen:
                     continue
@@ -865,6 +871,18 @@ def _place_facets(text: str, start: int, end: int, toks: list[_Tok]) -> list[Fac
     return out
 
 
+_KO_WORD = re.compile(r"[가-힣A-Za-z0-9·&]+")
+
+
+@lru_cache(maxsize=1)
+def _org_en_rx() -> re.Pattern[str]:
+    words = "|".join(ORG_WORDS_EN)
+    return re.compile(
+        r"\b(?:the\s+)?((?:[A-Z][\w&.'\-]*\s+){0,4}(?:" + words + r")\b"
+        r"(?:\s+(?:of|for)\s+(?:[A-Z][\w\-]*\s*){1,4})?)"
+    )
+
+
 def _org_facets(
     text: str, start: int, end: int, toks: list[_Tok], person_spans: list[tuple[int, int]]
 ) -> list[Facet]:
@@ -873,9 +891,14 @@ def _org_facets(
         # a word (a run of letters) minus its particles; it names an org when it ends in an org
         # suffix (산업통상자원부, 진흥원) or follows 기업/기관 (소재 기업 한결에너지솔루션은)
         prev_word = ""
-        for wm in re.finditer(r"[가-힣A-Za-z0-9·&]+", text[start:end]):
-            ws, we = start + wm.start(), start + wm.end()
-            inside = [t for t in toks if ws <= t.start < we]
+        starts = [t.start for t in toks]
+        ordered = all(a <= b for a, b in itertools.pairwise(starts))
+        for wm in _KO_WORD.finditer(text, start, end):
+            ws, we = wm.start(), wm.end()
+            if ordered:  # kiwi's tokens come in text order: a slice, not a scan
+                inside = toks[bisect.bisect_left(starts, ws) : bisect.bisect_left(starts, we)]
+            else:
+                inside = [t for t in toks if ws <= t.start < we]
             stem_end = ws
             for t in inside:
                 if t.tag.startswith(("J", "E", "V")) or t.tag in ("XSV", "XSA", "VCP"):
@@ -901,12 +924,7 @@ def _org_facets(
                 out.append(Facet("organization", word, ORG_ABBREV_KO.get(word, word), ws, stem_end))
     else:
         seg = text[start:end]
-        words = "|".join(ORG_WORDS_EN)
-        rx = re.compile(
-            r"\b(?:the\s+)?((?:[A-Z][\w&.'\-]*\s+){0,4}(?:" + words + r")\b"
-            r"(?:\s+(?:of|for)\s+(?:[A-Z][\w\-]*\s*){1,4})?)"
-        )
-        for m in rx.finditer(seg):
+        for m in _org_en_rx().finditer(seg):
             name = m.group(1).strip()
             if name.startswith("The "):
                 name = name[4:]
