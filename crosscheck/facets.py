@@ -479,7 +479,7 @@ def _ko_mentions(text: str, toks: list[_Tok]) -> list[Mention]:
 
 
 _EN_NAME = r"[A-Z][a-z]+(?:-[a-z]+)?(?:\s+[A-Z][a-z]+(?:-[a-z]+)?){1,2}"
-_EN_TITLE_WORDS = "|".join(sorted((re.escape(t) for t in TITLES_EN), key=len, reverse=True))
+_EN_TITLE_WORDS = "|".join(sorted((re.escape(t) for t in TITLES_EN), key=lambda t: (-len(t), t)))
 _EN_BEFORE = re.compile(
     r"(?P<title>(?:(?:[A-Z][a-z]+|[A-Z]{2,})\s+){0,3}?(?i:" + _EN_TITLE_WORDS + r"))\s+"
     r"(?P<name>" + _EN_NAME + r")"
@@ -542,7 +542,7 @@ def _en_mentions(text: str, start: int, end: int) -> list[Mention]:
 
 def _en_title_key(title: str) -> str | None:
     low = title.lower()
-    for t in sorted(TITLES_EN, key=len, reverse=True):
+    for t in sorted(TITLES_EN, key=lambda t: (-len(t), t)):
         if low.endswith(t):
             return TITLES_EN[t]
     return None
@@ -577,7 +577,7 @@ def _collect_people(
         else:
             mentions += _en_mentions(text, c.start, c.end)
     full: dict[str, str] = {}
-    names = sorted({m.name for m in mentions}, key=len, reverse=True)
+    names = sorted({m.name for m in mentions}, key=lambda n: (-len(n), n))  # ties: by name
     for n in names:
         if n in full:
             continue
@@ -812,7 +812,7 @@ def _places_en_rx() -> list[tuple[str, re.Pattern[str]]]:
     """English place names, longest first, each with its word-bounded pattern."""
     return [
         (name, re.compile(r"\b" + re.escape(name) + r"\b"))
-        for name in sorted(PLACES_EN, key=len, reverse=True)
+        for name in sorted(PLACES_EN, key=lambda n: (-len(n), n))
     ]
 
 
@@ -1068,7 +1068,7 @@ def _predicate_facets(text: str, start: int, end: int) -> list[Facet]:
 def _names_regex(people: _People) -> re.Pattern[str] | None:
     """One pattern for every known name of an article (longest first), for bare mentions."""
     alts = []
-    for name in sorted(people.full, key=len, reverse=True):
+    for name in sorted(people.full, key=lambda n: (-len(n), n)):
         if len(name) < 2 or (len(name) < 3 and _is_hangul(name)):
             continue
         alts.append(re.escape(name) if _is_hangul(name) else r"\b" + re.escape(name) + r"\b")

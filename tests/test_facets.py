@@ -366,3 +366,29 @@ class TestEnglish:
     def test_predicate(self, en: list[Claim]) -> None:
         """expand exports is export promotion."""
         assert ("expand exports", "export:promote") in values(en, "predicate")
+
+
+def test_names_resolve_the_same_in_every_process(tmp_path: Path) -> None:
+    """Which full name a short form stands for does not depend on the interpreter's hash
+    seed: two runs of the same article give the same person facets."""
+    import os
+    import subprocess
+    import sys
+
+    art = tmp_path / "a.txt"
+    art.write_text("조도윤 장관과 조도조 차관이 29일 만났다.\n조 장관은 협력을 약속했다.\n"
+                   "Kim Hana and Kim Dana met on Monday.\nKim said the talks went well.\n",
+                   encoding="utf-8")
+    code = (
+        "import json,sys; from crosscheck.pipeline import load_corpus;"
+        "c=load_corpus([sys.argv[1]]);"
+        "print(json.dumps([[f.type,f.value,f.normalized,f.subject] for x in c.claims"
+        " for f in x.facets if f.type in ('person','title')],ensure_ascii=False))"
+    )
+    outs = set()
+    for seed in ("0", "1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        res = subprocess.run([sys.executable, "-c", code, str(art)], capture_output=True,
+                             text=True, env=env, check=True)
+        outs.add(res.stdout)
+    assert len(outs) == 1
