@@ -84,6 +84,7 @@ def report(
             result = run_report(
                 [str(p) for p in (paths or [Path("articles")])], out_dir, store, model, primary,
                 progress=progress, notify=lambda m: err.print(m), lock_timeout=wait,
+                release_models=True,
             )
         except (NoArticles, StoreBusy, ReviewError) as exc:
             err.print(f"[red]error:[/red] {exc}")

@@ -72,6 +72,11 @@ class SentenceTransformerEmbedder:
         self._on_load = on_load
         self.engine_used = False
 
+    def release(self) -> None:
+        """Drop the loaded model and engine (a later ``encode`` loads them again)."""
+        self._model = None
+        self._engine = None
+
     def expect(self, n: int) -> None:
         """Announce that ``n`` texts are about to be encoded (picks the engine for them)."""
         self._expected = n

@@ -11,6 +11,7 @@ only claim texts it has not seen with that model.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import os
 import stat
@@ -30,7 +31,7 @@ from crosscheck.embed import Embedder, SentenceTransformerEmbedder, text_key
 from crosscheck.facets import annotate
 from crosscheck.ingest import IngestError, drop_repeated_lines, parse_article
 from crosscheck.models import Article, Claim, Cluster, Entity, Finding, as_plain
-from crosscheck.split import drop_claims_in, split_article
+from crosscheck.split import drop_claims_in, release_kiwi, split_article
 from crosscheck.store import Store, claim_to_dict
 
 ARTICLE_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
@@ -329,8 +330,15 @@ def run_report(
     model: str | None = None, primary: str | Path | None = None, embedder: Embedder | None = None,
     progress: Progress | None = None, notify: Notify | None = None,
     lock_timeout: float = 600.0, threshold: float = DEFAULT_THRESHOLD,
+    release_models: bool = False,
 ) -> RunResult:
-    """Build ``out_dir/index.html`` and ``out_dir/report.json`` for the articles in ``paths``."""
+    """Build ``out_dir/index.html`` and ``out_dir/report.json`` for the articles in ``paths``.
+
+    ``release_models`` drops the Korean analyser once the articles are split and the
+    embedding model once the claims are embedded, lowering the peak memory of the later
+    stages by ~1 GB; a one-shot process (the CLI) wants that, a caller running reports in a
+    loop with one embedder does not (it would reload them every run).
+    """
     from crosscheck.report import write_report
 
     say: Notify = notify or (lambda _m: None)
@@ -346,12 +354,18 @@ def run_report(
         t = time.perf_counter()
         corpus = load_corpus(paths, store, stats, progress, primary)
         stats.timings["ingest+split"] = time.perf_counter() - t
+        if release_models:
+            release_kiwi()
         if not corpus.articles:
             raise NoArticles(corpus.errors)
         stats.removed_articles = store.forget_articles({a.id for a in corpus.articles})
         t = time.perf_counter()
         vectors = embed_claims(corpus.claims, emb, store, stats, progress)
         stats.timings["embed"] = time.perf_counter() - t
+        release = getattr(emb, "release", None)
+        if release_models and release is not None:
+            release()
+            gc.collect()
         t = time.perf_counter()
         matrix = (np.stack([vectors[c.id] for c in corpus.claims]) if corpus.claims
                   else np.zeros((0, 1), np.float32))

@@ -76,6 +76,13 @@ _sents_memo: dict[str, tuple[Sentence, ...]] = {}
 _tokens_memo: dict[str, tuple[Token, ...]] = {}
 
 
+def release_kiwi() -> None:
+    """Drop the Kiwi analyser and its memos (~0.5 GB); the next split loads it again."""
+    kiwi.cache_clear()
+    _sents_memo.clear()
+    _tokens_memo.clear()
+
+
 def _remember(memo: dict[str, Any], fresh: dict[str, Any]) -> None:
     overflow = len(memo) + len(fresh) - _MEMO_MAX
     if overflow > 0:

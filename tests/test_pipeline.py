@@ -255,3 +255,25 @@ def test_report_after_adding_an_article_matches_a_fresh_run(tmp_path: Path) -> N
     fresh = _run(corpus, tmp_path / "fresh")
     assert inc.report["clusters"] == fresh.report["clusters"]
     assert [f.id for f in inc.findings] == [f.id for f in fresh.findings]
+
+
+def test_one_shot_runs_release_the_analyser_and_model_and_still_rerun(tmp_path: Path) -> None:
+    """``release_models`` (what the CLI uses) drops the Korean analyser and the embedding
+    model after their stages to lower peak memory; the next run loads them again and writes
+    the same findings."""
+    from crosscheck import split
+
+    class Recording(HashingEmbedder):
+        released = 0
+
+        def release(self) -> None:
+            self.released += 1
+
+    corpus = _copy_corpus(tmp_path)
+    emb = Recording()
+    first = run_report([corpus], tmp_path / "r1", tmp_path / "c1", embedder=emb,
+                       release_models=True)
+    assert split.kiwi.cache_info().currsize == 0 and emb.released == 1
+    second = run_report([corpus], tmp_path / "r2", tmp_path / "c2", embedder=emb,
+                        release_models=True)
+    assert [f.id for f in first.findings] == [f.id for f in second.findings]
