@@ -414,8 +414,11 @@ def _cluster_findings(
             vals = _cluster_values(cc, facet, canon)
             sets = {a: {f.normalized for _, f in v} for a, v in vals.items()}
             arts = sorted(sets)
-            bad = any(_conflict(facet, sets[a], sets[b])
-                      for i, a in enumerate(arts) for b in arts[i + 1 :])
+            # outlets often give the very same values: compare each distinct set once (a set
+            # never conflicts with itself)
+            kinds = list(dict.fromkeys(frozenset(v) for v in sets.values() if v))
+            bad = any(_conflict(facet, set(x), set(y))
+                      for i, x in enumerate(kinds) for y in kinds[i + 1 :])
             if bad:
                 conflicts.append(facet)
                 if facet == "quote":
