@@ -193,12 +193,13 @@ def neighbour_edges(
     pairs, first = np.unique(np.stack([a, b], axis=1), axis=0, return_index=True)
     pair_cos = cos[ok][first]
     script = [is_hangul_text(c.text) for c in claims]
-    grams: dict[int, set[str]] = {}  # each claim's bigrams, built once
+    grams: dict[str, set[str]] = {}  # each distinct text's bigrams, built once
 
     def grams_of(x: int) -> set[str]:
-        g = grams.get(x)
+        text = claims[x].text
+        g = grams.get(text)
         if g is None:
-            g = grams[x] = bigrams(claims[x].text)
+            g = grams[text] = bigrams(text)
         return g
 
     edges: list[Edge] = []

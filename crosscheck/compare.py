@@ -538,10 +538,11 @@ def _cohesion(cc: Sequence[Claim], vectors: Mapping[str, np.ndarray] | None) -> 
     vs = [vectors[c.id] for c in cc if c.id in vectors]
     if len(vs) < 2:
         return 0.5
-    m = np.stack(vs)
-    sims = m @ m.T
+    m = np.stack(vs).astype(np.float64)
     n = len(vs)
-    return round(float((sims.sum() - np.trace(sims)) / (n * (n - 1))), 3)
+    # the mean cosine over all pairs, without the n x n matrix: sum(m @ m.T) == |sum of rows|²
+    total = m.sum(axis=0)
+    return round(float((total @ total - (m * m).sum()) / (n * (n - 1))), 3)
 
 
 # --------------------------------------------------------------------------- assembly

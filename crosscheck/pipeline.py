@@ -356,6 +356,7 @@ def run_report(
         stats.timings["ingest+split"] = time.perf_counter() - t
         if release_models:
             release_kiwi()
+            _trim_heap()
         if not corpus.articles:
             raise NoArticles(corpus.errors)
         stats.removed_articles = store.forget_articles({a.id for a in corpus.articles})
@@ -366,6 +367,7 @@ def run_report(
         if release_models and release is not None:
             release()
             gc.collect()
+            _trim_heap()
         t = time.perf_counter()
         matrix = (np.stack([vectors[c.id] for c in corpus.claims]) if corpus.claims
                   else np.zeros((0, 1), np.float32))
@@ -396,6 +398,15 @@ def run_report(
         })
         stats.timings["report"] = time.perf_counter() - t
     return RunResult(report, html_path, json_path, findings, corpus.errors, stats)
+
+
+def _trim_heap() -> None:
+    """Hand freed heap memory back to the system (glibc keeps it otherwise), so that what a
+    released model occupied is not counted again in the later stages' peak."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 class NoArticles(Exception):
