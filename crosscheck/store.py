@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
 
@@ -57,8 +57,10 @@ def _current_umask() -> int:
 _UMASK = _current_umask()
 
 
-def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half.
+@contextlib.contextmanager
+def atomic_writer(path: Path, durable: bool = True) -> Iterator[BinaryIO]:
+    """A binary file that replaces ``path`` only when the ``with`` block succeeds: readers see
+    the old file or the new one, never half; an exception leaves ``path`` untouched.
 
     ``durable`` also fsyncs the file and its folder (so a power cut cannot lose it); cache
     entries skip that: they carry a checksum, and a damaged one is set aside and rebuilt.
@@ -68,7 +70,7 @@ def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
     try:
         os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; give the usual file mode
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            yield fh
             fh.flush()
             if durable:
                 os.fsync(fh.fileno())
@@ -85,6 +87,12 @@ def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
             os.fsync(dfd)
         finally:
             os.close(dfd)
+
+
+def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
+    """Write ``data`` to ``path`` atomically (see ``atomic_writer``)."""
+    with atomic_writer(path, durable) as fh:
+        fh.write(data)
 
 
 def atomic_write_json(path: Path, obj: Any, durable: bool = True) -> None:
