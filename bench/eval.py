@@ -8,6 +8,8 @@ Figures:
   klue_sts spearman           KLUE-STS v1.1 dev (519 pairs), cosine vs gold similarity
   sample pairs recall@1       tests/gold/sample.json pairs, ranked among the other article's claims
   sample pairs clustered      share of gold pairs whose two claims land in one cluster
+  sample clusters             pairwise precision / recall of the clusters against the gold
+                              facts (every sample claim labelled with the fact it states)
   sample/seeds findings       recall (per kind) and divergence precision on the gold files
 
 Exits 1 when a figure drops below its floor in bench/eval_floors.json. Figures that need
@@ -32,7 +34,12 @@ sys.path.insert(0, str(ROOT))
 
 from crosscheck.cluster import bigrams, pair_score  # noqa: E402
 from crosscheck.embed import Embedder  # noqa: E402
-from crosscheck.evaluate import best_overlap, rank_metrics, score_findings  # noqa: E402
+from crosscheck.evaluate import (  # noqa: E402
+    best_overlap,
+    rank_metrics,
+    score_clusters,
+    score_findings,
+)
 from crosscheck.pipeline import make_embedder, run_report  # noqa: E402
 from crosscheck.split import is_hangul_text, kiwi  # noqa: E402
 
@@ -168,6 +175,9 @@ def main() -> int:
                 pr = sample_pairs(res.report, embedder, gold)
                 figures["sample_pairs.recall_at_1"] = pr["recall_at_1"]
                 figures["sample_pairs.clustered"] = pr["clustered"]
+                sc = score_clusters(res.report, gold)
+                figures["sample_clusters.precision"] = sc["precision"]
+                figures["sample_clusters.recall"] = sc["recall"]
 
     floors_path = Path(args.floors)
     floors = json.loads(floors_path.read_text()) if floors_path.exists() else {}

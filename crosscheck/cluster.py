@@ -2,9 +2,16 @@
 
 A faiss inner-product index over unit vectors gives each claim its k nearest neighbours; a
 pair becomes an edge when its score passes the threshold. Edges are merged strongest first
-(single linkage) under one constraint: a cluster holds at most one claim per article, except
-near-identical repeats (score >= ``repeat_threshold``). That keeps clusters to "the same fact
-as told by each outlet" instead of chaining into one giant topic. Cost: O(n k log n).
+under two constraints:
+
+* a cluster holds at most one claim per article, except near-identical repeats (cosine >=
+  ``repeat_threshold``: the lexical nudge does not make a headline a repeat of its lead);
+* average linkage: two groups join only when the mean score over all their cross pairs
+  passes ``linkage_threshold`` (computed from per-group vector sums, O(d) per merge).
+
+The first keeps clusters to "the same fact as told by each outlet"; the second stops a short,
+generic clause ("기업별 상담도 진행한다.") from joining a fact through one lucky neighbour,
+which single linkage lets through. Cost: O(n k log n + merges x d).
 """
 
 from __future__ import annotations
@@ -20,7 +27,8 @@ from crosscheck.embed import Vectors
 from crosscheck.models import Claim, Cluster, content_id
 from crosscheck.split import is_hangul_text
 
-DEFAULT_THRESHOLD = 0.86
+DEFAULT_THRESHOLD = 0.88
+LINKAGE_THRESHOLD = 0.88
 REPEAT_THRESHOLD = 0.97
 CROSS_SCRIPT_OFFSET = 0.03
 
@@ -29,10 +37,13 @@ CROSS_SCRIPT_OFFSET = 0.03
 class Edge:
     i: int
     j: int
-    score: float
+    score: float  # pair_score: what the edges are ranked and thresholded by
+    cosine: float = 1.0  # the embedding alone: what tells a near-identical repeat
 
 
-LEXICAL_WEIGHT = 0.05
+LEXICAL_WEIGHT = 0.15
+"""Weight of the character-bigram overlap in ``pair_score`` (calibrated: seed_pairs recall@1
+0.857 at 0.05, 0.869 at 0.15; sample clustering F1 0.73 -> 0.81)."""
 
 
 def _jaccard(sa: set[str], sb: set[str]) -> float:
@@ -54,8 +65,9 @@ def pair_score(
 ) -> float:
     """How strongly two claims state the same fact: the embedding cosine, re-ranked.
 
-    Within one script, character-bigram overlap nudges the score (±0.01 for typical
-    overlaps: it breaks close calls, it never outweighs the embedding). Across scripts
+    Within one script, character-bigram overlap nudges the score (-0.03 for no overlap, up to
+    +0.12 for the same characters; ±0.02 for typical overlaps: it breaks close calls, it does
+    not outweigh the embedding). Across scripts
     (Korean vs English) the cosine gets ``cross_script_offset``: e5 scores the same fact
     ~0.04 lower across languages (calibrated on tests/gold/sample.json pairs).
     """
@@ -210,23 +222,35 @@ def neighbour_edges(
             score = pair_score(s, script[i], script[j], grams_of(i), grams_of(j),
                                lexical_weight, cross_script_offset)
         if score >= threshold:
-            edges.append(Edge(i, j, score))
+            edges.append(Edge(i, j, score, s))
     return edges
 
 
 def cluster_claims(
     claims: Sequence[Claim], vectors: Vectors, k: int = 8, threshold: float = DEFAULT_THRESHOLD,
     repeat_threshold: float = REPEAT_THRESHOLD, neighbours: Neighbours | None = None,
+    linkage_threshold: float = LINKAGE_THRESHOLD,
+    cross_script_offset: float = CROSS_SCRIPT_OFFSET,
 ) -> list[Cluster]:
     """Clusters of two or more claims (singletons are left out).
 
-    ``neighbours`` (from ``nearest_neighbours`` on the same claims) saves the search.
+    ``neighbours`` (from ``nearest_neighbours`` on the same claims) saves the search. The
+    linkage score of two groups is the mean over their cross pairs of the cosine plus
+    ``cross_script_offset`` for pairs in different scripts (the lexical nudge is left out:
+    it has no vector form); it is exact, from the groups' vector sums.
     """
     n = len(claims)
     if neighbours is None or neighbours.ids != tuple(c.id for c in claims):
         neighbours = nearest_neighbours(claims, vectors, k)
+    vecs = np.asarray(vectors, dtype=np.float32)
+    hangul = np.array([is_hangul_text(c.text) for c in claims], dtype=bool)
     parent = list(range(n))
     members: dict[int, dict[str, int]] = {i: {claims[i].article_id: 1} for i in range(n)}
+    # per merged group: the sum of its vectors, and how many of its claims are Hangul; a
+    # singleton's sum is its own vector (nothing is allocated for the many that never merge)
+    sums: dict[int, np.ndarray] = {}
+    n_hangul: dict[int, int] = {}
+    size: dict[int, int] = {}
 
     def find(x: int) -> int:
         while parent[x] != x:
@@ -234,19 +258,35 @@ def cluster_claims(
             x = parent[x]
         return x
 
+    def group(r: int) -> tuple[np.ndarray, int, int]:
+        if r in sums:
+            return sums[r], size[r], n_hangul[r]
+        return vecs[r], 1, int(hangul[r])
+
     for e in sorted(neighbour_edges(claims, neighbours, threshold),
                     key=lambda e: (-e.score, e.i, e.j)):
         ra, rb = find(e.i), find(e.j)
         if ra == rb:
             continue
         small, big = sorted((members[ra], members[rb]), key=len)
-        if e.score < repeat_threshold and any(art in big for art in small):
+        if e.cosine < repeat_threshold and any(art in big for art in small):
             continue  # both clusters already hold a claim of the same article
+        sa, na, ha = group(ra)
+        sb, nb, hb = group(rb)
+        if na * nb > 1:  # a single pair is the edge itself, already above the threshold
+            cross = ha * (nb - hb) + (na - ha) * hb
+            mean = (float(sa @ sb) + cross_script_offset * cross) / (na * nb)
+            if mean < linkage_threshold:
+                continue
         if len(members[ra]) < len(members[rb]):
             ra, rb = rb, ra
         parent[rb] = ra
         for art, cnt in members.pop(rb).items():
             members[ra][art] = members[ra].get(art, 0) + cnt
+        sums[ra] = np.add(sa, sb, dtype=np.float32)
+        size[ra], n_hangul[ra] = na + nb, ha + hb
+        for d in (sums, size, n_hangul):
+            d.pop(rb, None)
 
     groups: dict[int, list[int]] = {}
     for i in range(n):

@@ -42,9 +42,14 @@ SEVERITY = {
     "document_type": 5, "title": 4, "number": 4, "date": 4, "signatory": 4, "place": 3,
     "predicate": 3, "attribution": 3, "quote": 2,
 }
-_CLUSTER_FACETS = ("number", "date", "place", "predicate", "signatory", "attribution", "quote")
+_CLUSTER_FACETS = ("number", "date", "place", "predicate", "attribution", "quote")
 _DETAIL_FACETS = ("number", "date", "place", "person")
-_SIGN = re.compile(r"서명|체결|\bsign(?:ed|s|ing)?\b|\binked\b|signator", re.IGNORECASE)
+# a person signs: 서명했다 / 서명한다 / 장관과 서명 (not 서명식, the ceremony); signed, signs,
+# inked, signing the (not "after the signing", a noun)
+_SIGN = re.compile(
+    r"서명(?!식)|\bsign(?:ed|s)?\b(?!\s+(?:of|that)\b)|\bsigning\s+(?:the|a|an)\b|\binked\b"
+    r"|signator", re.IGNORECASE,
+)
 _OTHER_DEAL = re.compile(
     r"바 있다|바 있는|앞서|이미|이전에|earlier|previously|already|similar|유사한|같은 내용의"
 )
@@ -175,9 +180,14 @@ def _conflict(facet: str, a: set[str], b: set[str]) -> bool:
                 return True
         return False
     if facet == "date":
-        fa = {x for x in a if re.fullmatch(r"\d{4}-\d{2}-\d{2}", x)}
-        fb = {x for x in b if re.fullmatch(r"\d{4}-\d{2}-\d{2}", x)}
-        return bool(fa and fb and not fa & fb)
+        # compared at one granularity at a time: days with days (2026-03-04), months with
+        # months, years with years (2027 vs 2028); a day and a year never contradict
+        for pattern in (r"\d{4}-\d{2}-\d{2}", r"\d{4}-\d{2}", r"\d{4}"):
+            fa = {x for x in a if re.fullmatch(pattern, x)}
+            fb = {x for x in b if re.fullmatch(pattern, x)}
+            if fa and fb and not fa & fb:
+                return True
+        return False
     if facet == "signatory":
         # who signed differs only when both name the signatories and neither list contains
         # the other (one outlet naming one side only is a missing detail, not a conflict)
@@ -368,6 +378,62 @@ def _instrument_findings(
     ]
 
 
+# --------------------------------------------------------------------------- signatories
+
+
+def _signers(c: Claim, canon: Mapping[str, str]) -> list[tuple[Claim, Facet]]:
+    """The people a claim says sign (as ``signatory`` facets, canonical names), if it tells a
+    signing: named outside quotes, in a claim not about an earlier deal."""
+    if not _SIGN.search(c.text) or _OTHER_DEAL.search(c.text):
+        return []
+    quotes = [(f.start, f.end) for f in c.facets if f.type == "quote"]
+    out: list[tuple[Claim, Facet]] = []
+    seen: set[str] = set()
+    for f in c.facets:
+        if f.type != "person" or any(a <= f.start < b for a, b in quotes):
+            continue
+        name = canon.get(f.normalized, f.normalized)
+        if name not in seen:
+            seen.add(name)
+            out.append((c, Facet("signatory", f.value, name, f.start, f.end)))
+    return out
+
+
+def _signatory_findings(
+    articles: Mapping[str, Article], claims: Sequence[Claim], canon: Mapping[str, str],
+    primary: str | None,
+) -> list[Finding]:
+    """Who signed, per article, across the whole corpus: the people named in the claims where
+    someone signs (서명했다, signed by). One outlet naming both signatories and another naming
+    a different pair diverge; an outlet naming one side only adds nothing to contradict.
+
+    Corpus-wide, like the instrument: the outlets tell the signing in sentences that rarely
+    land in one cluster (a Korean lead and an English wire line, or a name list and a photo
+    caption), so a per-cluster comparison misses the very divergence that matters.
+    """
+    per: dict[str, list[tuple[Claim, Facet]]] = defaultdict(list)
+    for c in claims:
+        per[c.article_id] += _signers(c, canon)
+    per = {a: v for a, v in per.items() if v}
+    sets = {a: frozenset(f.normalized for _, f in v) for a, v in per.items()}
+    if len(sets) < 2:
+        return []
+    kinds = list(dict.fromkeys(sets.values()))
+    if not any(_conflict("signatory", set(x), set(y))
+               for i, x in enumerate(kinds) for y in kinds[i + 1 :]):
+        return []
+    values = [_value(c, f) for a in sorted(per) for c, f in per[a]]
+    groups: dict[frozenset[str], list[str]] = defaultdict(list)
+    for a in sorted(sets):
+        groups[sets[a]].append(_outlet(articles[a]))
+    summary = "Who signed differs: " + " vs ".join(
+        f"{' and '.join(sorted(names))} ({', '.join(outs)})"
+        for names, outs in sorted(groups.items(), key=lambda kv: (-len(kv[1]), sorted(kv[0])))
+    )
+    return [_finding("diverge", "signatory", "who signed", summary, SEVERITY["signatory"], 0.7,
+                     (), values, articles, primary, key=("signatory",))]
+
+
 # --------------------------------------------------------------------------- clusters
 
 
@@ -376,14 +442,6 @@ def _cluster_values(
 ) -> dict[str, list[tuple[Claim, Facet]]]:
     out: dict[str, list[tuple[Claim, Facet]]] = defaultdict(list)
     for c in cluster_claims:
-        if facet == "signatory":
-            if _SIGN.search(c.text):
-                for f in c.facets:
-                    if f.type == "person":
-                        out[c.article_id].append((c, Facet("signatory", f.value,
-                                                  canon.get(f.normalized, f.normalized),
-                                                  f.start, f.end)))
-            continue
         for f in c.facets:
             if f.type != facet:
                 continue
@@ -407,8 +465,9 @@ def _cluster_findings(
             continue
         cc = [by_id[i] for i in cl.claim_ids]
         conf = _cohesion(cc, vectors)
-        topic = _topic(cc)
+        topic = _topic(cc, vectors)
         conflicts: list[str] = []
+        conflict_sets: dict[str, dict[str, set[str]]] = {}
         notes: list[str] = []
         for facet in _CLUSTER_FACETS:
             vals = _cluster_values(cc, facet, canon)
@@ -421,6 +480,7 @@ def _cluster_findings(
                       for i, x in enumerate(kinds) for y in kinds[i + 1 :])
             if bad:
                 conflicts.append(facet)
+                conflict_sets[facet] = sets
                 if facet == "quote":
                     vals = _matching_quotes(vals)
                 values = [_value(c, f) for a in arts for c, f in vals.get(a, [])]
@@ -430,33 +490,50 @@ def _cluster_findings(
                              values, articles, primary)
                 )
             elif facet == "number" and len(arts) >= 2:
-                allv = sorted({x for s in sets.values() for x in s})
-                if len(allv) > 1:
-                    notes.append("figures agree within rounding: " + ", ".join(
-                        f"{f.value} ({_outlet(articles[a])})" for a in arts for _, f in vals[a][:1]
-                    ))
+                note = _rounding_note(vals, articles)
+                if note:
+                    notes.append(note)
+        # who signed is reported corpus-wide (_signatory_findings); here it only keeps
+        # outlets that name other signatories out of the cluster's agreeing core
+        signed: dict[str, set[str]] = defaultdict(set)
+        for c in cc:
+            signed[c.article_id] |= {f.normalized for _, f in _signers(c, canon)}
+        signed_kinds = list(dict.fromkeys(frozenset(v) for v in signed.values() if v))
+        if any(_conflict("signatory", set(x), set(y))
+               for i, x in enumerate(signed_kinds) for y in signed_kinds[i + 1 :]):
+            conflicts.append("signatory")
+            conflict_sets["signatory"] = dict(signed)
         mods = {m for m in (_modality(c) for c in cc) if m}
         if len(mods) > 1:
             planned = sorted({_outlet(articles[c.article_id]) for c in cc
                               if _modality(c) == "planned"})
             notes.append("reported as planned by " + ", ".join(planned) + ", as done by others")
-        if not conflicts:
-            first: dict[str, Claim] = {}
-            for c in cc:
-                first.setdefault(c.article_id, c)
+        first: dict[str, Claim] = {}
+        for c in cc:
+            first.setdefault(c.article_id, c)
+        core = _agreeing_core(sorted(first), conflict_sets)
+        if len(core) >= 2:
+            agreeing = {a: first[a] for a in core}
             # name the most specific facet two or more outlets state compatibly
             shared = "claim"
             for facet in ("quote", "number", "date", "place"):
-                if sum(1 for c in first.values() if any(f.type == facet for f in c.facets)) >= 2:
+                if facet in conflicts:
+                    continue
+                if sum(1 for c in agreeing.values() if any(f.type == facet for f in c.facets)) >= 2:
                     shared = facet
                     break
             values = [
                 _value(c, next((f for f in c.facets if f.type == shared), None))
                 if shared != "claim" else _value(c, None)
-                for c in first.values()
+                for c in agreeing.values()
             ]
-            outlets = ", ".join(sorted({_outlet(articles[a]) for a in first}))
-            summary = f"{len(first)} outlets state it compatibly ({outlets})"
+            outlets = ", ".join(sorted({_outlet(articles[a]) for a in agreeing}))
+            summary = f"{len(agreeing)} outlets state it compatibly ({outlets})"
+            if conflicts:
+                others = sorted({_outlet(articles[a]) for a in first if a not in agreeing})
+                summary += (f"; {', '.join(others)} differ{'s' if len(others) == 1 else ''} on "
+                            + ", ".join(_FACET_LABEL.get(f, f) for f in conflicts)
+                            + " (see the divergence)")
             if notes:
                 summary += "; " + "; ".join(notes)
             out.append(
@@ -480,6 +557,49 @@ def _cluster_findings(
                          1, conf, (cl.id,), values, articles, primary)
             )
     return out
+
+
+_FACET_LABEL = {"signatory": "who signed", "attribution": "who said it",
+                "predicate": "what was agreed", "quote": "quote wording"}
+
+
+def _agreeing_core(arts: Sequence[str], conflict_sets: Mapping[str, Mapping[str, set[str]]]
+                   ) -> list[str]:
+    """The largest set of a cluster's articles (greedily) among which no facet conflicts.
+
+    Without conflicts that is every article. With one outlet giving another date, it is the
+    others: they still agree on the fact, and the report says so beside the divergence.
+    Articles that conflict with fewer others go first; ties keep the sorted order.
+    """
+    if not conflict_sets:
+        return list(arts)
+
+    def clash(a: str, b: str) -> bool:
+        return any(_conflict(facet, sets.get(a, set()), sets.get(b, set()))
+                   for facet, sets in conflict_sets.items())
+
+    foes = {a: sum(clash(a, b) for b in arts if b != a) for a in arts}
+    core: list[str] = []
+    for a in sorted(arts, key=lambda a: (foes[a], a)):
+        if not any(clash(a, b) for b in core):
+            core.append(a)
+    return sorted(core)
+
+
+def _rounding_note(vals: Mapping[str, list[tuple[Claim, Facet]]],
+                   articles: Mapping[str, Article]) -> str | None:
+    """"figures agree within rounding: …" when outlets give one figure in differing forms
+    (3,370만 달러 vs 약 3,400만 달러); only figures of the same unit are set side by side."""
+    by_unit: dict[str, dict[str, list[Facet]]] = defaultdict(lambda: defaultdict(list))
+    for a in sorted(vals):
+        for _, f in vals[a]:
+            by_unit[_units(f.normalized)][a].append(f)
+    shown: list[str] = []
+    for per_art in by_unit.values():
+        if len(per_art) < 2 or len({f.normalized for fs in per_art.values() for f in fs}) < 2:
+            continue
+        shown += [f"{fs[0].value} ({_outlet(articles[a])})" for a, fs in per_art.items()]
+    return "figures agree within rounding: " + ", ".join(shown) if shown else None
 
 
 def _matching_quotes(
@@ -526,10 +646,18 @@ def _diverge_summary(
     return f"{label.capitalize()} differs: " + " vs ".join(parts)
 
 
-def _topic(cc: Sequence[Claim]) -> str:
-    c = min(cc, key=lambda c: len(c.text))
-    t = c.subject or c.text
-    return t if len(t) <= 60 else t[:57] + "…"
+def _topic(cc: Sequence[Claim], vectors: Mapping[str, np.ndarray] | None = None) -> str:
+    """What a cluster is about, in one line: its most central claim (the highest mean cosine
+    to the others; the shortest without vectors), cut to 80 characters."""
+    pool = [c for c in cc if vectors is not None and c.id in vectors]
+    if len(pool) >= 2:
+        m = np.stack([vectors[c.id] for c in pool]).astype(np.float64)  # type: ignore[index]
+        centrality = m @ m.sum(axis=0)
+        best = max(range(len(pool)), key=lambda i: (centrality[i], -len(pool[i].text)))
+        t = pool[best].text
+    else:
+        t = min(cc, key=lambda c: len(c.text)).text
+    return t if len(t) <= 80 else t[:79].rstrip() + "…"
 
 
 def _cohesion(cc: Sequence[Claim], vectors: Mapping[str, np.ndarray] | None) -> float:
@@ -574,15 +702,22 @@ def _singletons(
     articles: Mapping[str, Article], claims: Sequence[Claim], clusters: Sequence[Cluster],
     primary: str | None,
 ) -> list[Finding]:
+    """Facts only one outlet states: every claim in no cluster of two or more outlets. The
+    finding names the claim's most specific facet (a number, a date, a place, a quote) and
+    points at it, so the card can highlight what the outlet alone gives."""
     covered = {i for cl in clusters if len(cl.article_ids) >= 2 for i in cl.claim_ids}
     out = []
     for c in claims:
         if c.id in covered or len(re.sub(r"\W", "", c.text)) < 8:
             continue
+        specific = next((f for kind in ("number", "date", "place", "quote")
+                         for f in c.facets if f.type == kind), None)
+        facet = specific.type if specific else "claim"
+        what = f" ({facet}: {specific.value})" if specific else ""
         out.append(
-            _finding("add_detail", "claim", c.subject or "",
-                     f"Only {_outlet(articles[c.article_id])} states this", 1, 0.5, (),
-                     [_value(c, None)], articles, primary)
+            _finding("add_detail", facet, _topic([c]),
+                     f"Only {_outlet(articles[c.article_id])} states this{what}", 1, 0.5, (),
+                     [_value(c, specific)], articles, primary)
         )
     return out
 
@@ -636,6 +771,7 @@ def compare(
     findings = (
         _instrument_findings(arts, claims, primary)
         + _title_findings(arts, claims, canon, primary)
+        + _signatory_findings(arts, claims, canon, primary)
         + _cluster_findings(arts, by_id, clusters, canon, vectors, primary)
         + _singletons(arts, claims, clusters, primary)
     )

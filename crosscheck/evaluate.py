@@ -83,6 +83,48 @@ def score_findings(report: Mapping[str, Any], gold: Mapping[str, Any]) -> dict[s
     }
 
 
+def score_clusters(report: Mapping[str, Any], gold: Mapping[str, Any]) -> dict[str, Any]:
+    """Pairwise precision and recall of the report's clusters against the gold ``facts``.
+
+    Each gold claim is placed on the report's claim of its article that best contains it.
+    A pair of claims of different articles counts: as a true pair when both claims are in one
+    gold fact, as a false pair when they are in different facts (claims the gold leaves out
+    are not counted). Precision = clustered true pairs / clustered counted pairs; recall =
+    clustered true pairs / true pairs. ``false_pairs`` lists what was wrongly put together.
+    """
+    by_art: dict[str, list[Mapping[str, Any]]] = {}
+    for c in report["claims"]:
+        by_art.setdefault(c["article_id"], []).append(c)
+    label: dict[str, str] = {}
+    for fact in gold.get("facts", []):
+        for g in fact["claims"]:
+            pool = by_art.get(g["article"], [])
+            if pool:
+                label[pool[best_overlap(g["text"], [c["text"] for c in pool])]["id"]] = fact["id"]
+    art = {c["id"]: c["article_id"] for c in report["claims"]}
+    text = {c["id"]: c["text"] for c in report["claims"]}
+    cluster_of = {cid: cl["id"] for cl in report["clusters"] for cid in cl["claim_ids"]}
+    ids = sorted(label)
+    true_pairs = clustered = clustered_true = 0
+    false_pairs: list[tuple[str, str]] = []
+    for i, a in enumerate(ids):
+        for b in ids[i + 1 :]:
+            if art[a] == art[b]:
+                continue
+            same = label[a] == label[b]
+            together = a in cluster_of and cluster_of[a] == cluster_of.get(b)
+            true_pairs += same
+            clustered += together
+            clustered_true += same and together
+            if together and not same:
+                false_pairs.append((text[a], text[b]))
+    return {
+        "precision": clustered_true / clustered if clustered else 1.0,
+        "recall": clustered_true / true_pairs if true_pairs else 1.0,
+        "false_pairs": false_pairs,
+    }
+
+
 def rank_metrics(
     scores: Sequence[np.ndarray], gold: Sequence[Collection[int]]
 ) -> tuple[float, float]:

@@ -42,6 +42,13 @@ TITLES_KO: dict[str, str] = {
     "의원": "lawmaker",
     "회장": "chairman",
     "사장": "president",
+    "부사장": "executive vice president",
+    "부회장": "vice chairman",
+    "전무": "executive director",
+    "상무": "managing director",
+    "사무총장": "secretary general",
+    "총재": "governor",
+    "의장": "chair",
     "대표": "chief executive",
     "최고경영자": "ceo",
     "청장": "commissioner",
@@ -87,7 +94,9 @@ ORG_SUFFIX_KO = (
     "부", "청", "처", "관", "실", "위원회", "연구소", "연구원", "센터", "협회", "재단", "공사",
     "전자", "그룹", "은행", "대학교", "대학", "기구", "정부", "행정부", "의회", "공단",
     "진흥원", "개발원", "평가원", "정보원", "기술원", "과학원", "솔루션", "솔루션즈", "홀딩스",
-    "중공업", "케미칼", "제약", "증권", "건설", "연합회", "상공회의소",
+    "중공업", "케미칼", "제약", "증권", "건설", "연합회", "상공회의소", "화학", "에너지",
+    "물산", "바이오", "제철", "통신", "자동차", "항공", "해운", "상사", "머티리얼즈", "모터스",
+    "반도체", "디스플레이", "생명", "보험", "엔지니어링", "일보", "신문", "방송",
 )
 # short names of ministries and agencies -> the full name (the gold's organization key)
 ORG_ABBREV_KO: dict[str, str] = {
@@ -221,6 +230,12 @@ _DATE_PATTERNS = [
         r"|Sunday)\b"
     ),
     re.compile(r"(?P<word>어제|오늘|내일|\byesterday\b|\btoday\b|\btomorrow\b)"),
+    # a month of a year (2027년 3월, March 2027), then a year alone (2027년까지, by 2027)
+    re.compile(r"(?<!\d)(?P<ym>(?:19|20)\d{2})년\s*(?P<mo>\d{1,2})월(?!\s*\d)"),
+    re.compile(_MON.replace("?P<mon>", "?P<mon2>") + r"\s+(?P<ym2>(?:19|20)\d{2})\b"),
+    re.compile(r"(?<![\d.,])(?P<yo>(?:19|20)\d{2})년(?!\s*\d{1,2}월)"),
+    re.compile(r"\b(?:in|by|for|from|until|since|before|after|through|early|late|mid-?)\s+"
+               r"(?P<yo2>(?:19|20)\d{2})\b(?![,.]?\d)", re.IGNORECASE),
 ]
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _QUOTE = re.compile(r"“([^”]{6,}?)”|\"([^\"]{6,}?)\"")
@@ -706,6 +721,13 @@ def _number_facets(text: str, start: int, end: int, taken: list[tuple[int, int]]
 
 
 def _resolve_date(gd: dict[str, str | None], ref: date | None) -> str | None:
+    if gd.get("yo") or gd.get("yo2"):
+        return gd.get("yo") or gd.get("yo2")
+    if gd.get("ym") or gd.get("ym2"):
+        mo = int(gd["mo"] or 0) if gd.get("mo") else _MONTHS.get((gd.get("mon2") or "").lower())
+        if not mo or not 1 <= mo <= 12:
+            return None
+        return f"{gd.get('ym') or gd.get('ym2')}-{mo:02d}"
     if gd.get("word"):
         w = (gd["word"] or "").lower()
         if ref is None:

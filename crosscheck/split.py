@@ -337,7 +337,7 @@ def _clause_cuts(text: str, start: int, end: int, toks: list[Any]) -> list[int]:
     quoted = _quote_depth_map(text, start, end)
     cuts: list[int] = []
     last = start
-    for i, (form, tag, _ts, te) in enumerate(toks):
+    for i, (form, tag, ts, te) in enumerate(toks):
         if tag != "EC" or form not in _CLAUSE_ENDINGS:
             continue
         if te >= end or quoted[te - 1 - start]:
@@ -356,6 +356,11 @@ def _clause_cuts(text: str, start: int, end: int, toks: list[Any]) -> list[int]:
         while nxt < end and text[nxt].isspace():
             nxt += 1
         if nxt - last < _MIN_CLAUSE or end - nxt < _MIN_CLAUSE:
+            continue
+        # 윤 장관은 "A"며 "B"고 말했다: one statement quoted in two parts, not two claims
+        if text[nxt] in _OPEN_QUOTES and any(
+            ch in _CLOSE_QUOTES for ch in text[max(start, ts - 3) : ts]
+        ):
             continue
         # the rest must carry a predicate of its own
         rest_tags = {t[1] for t in toks if t[2] >= nxt}

@@ -81,6 +81,29 @@ def test_clusters_group_the_same_fact_across_outlets_and_languages() -> None:
         assert len(arts) == len(set(arts)) >= 2
 
 
+def _unit(*rows: list[float]) -> np.ndarray:
+    v = np.array(rows, dtype=np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def test_a_claim_close_to_one_member_only_does_not_join_the_fact() -> None:
+    """Average linkage: three outlets state one fact (mutually close); a fourth outlet's
+    generic clause is close to one of them only. Single linkage would chain it in; it stays
+    out, so the fact's card shows no stranger's words."""
+    texts = ["the fact, told 1", "the fact, told 2", "the fact, told 3", "the fact, told 4"]
+    claims = [Claim(id=f"c{i}", article_id=f"art{i}", text=t, start=0, end=len(t),
+                    sentence_start=0, sentence_end=len(t)) for i, t in enumerate(texts)]
+    # cosines: the three fact claims ~0.98 with each other; the clause 0.9 with claim 0
+    # (above the edge threshold) but ~0.55-0.65 with the other two
+    vecs = _unit([1.0, 0.0, 0.0], [0.98, 0.2, 0.0], [0.98, 0.0, 0.2], [0.9, -0.2, -0.4])
+    cos = vecs @ vecs.T
+    assert cos[0, 3] > 0.88 and cos[1, 3] < 0.88
+    clusters = cluster_claims(claims, vecs, k=3, threshold=0.88, linkage_threshold=0.88)
+    assert [cl.claim_ids for cl in clusters] == [("c0", "c1", "c2")]
+    chained = cluster_claims(claims, vecs, k=3, threshold=0.88, linkage_threshold=-1.0)
+    assert [cl.claim_ids for cl in chained] == [("c0", "c1", "c2", "c3")]
+
+
 def test_store_keeps_neighbours_and_sets_a_damaged_file_aside(tmp_path: Path) -> None:
     """Neighbour lists survive a round trip through the store; a damaged file is moved to
     claims/corrupt/ and costs only a full search."""

@@ -186,6 +186,13 @@ class TestKoreanClauses:
         got = texts("민 대표는 “공장을 늘리며 일자리도 늘린다”고 설명했다.")
         assert len(got) == 1
 
+    def test_a_quote_in_two_parts_stays_one_claim(self) -> None:
+        """윤 대표는 "A"며 "B"고 말했다 is one statement quoted in two parts: cutting it would
+        leave a second half without its speaker, matched against the wrong quotes."""
+        sentence = ('윤 대표는 또 "우리는 설비를, 그들은 원료를 갖고 있다"며 '
+                    '"함께라면 믿을 수 있는 공급망을 만들 수 있다"고 강조했다.')
+        assert texts(sentence) == [sentence]
+
     def test_no_cut_at_auxiliary(self) -> None:
         """하고 있다 is one predicate, not two clauses."""
         got = texts("두 회사는 새 배터리 공장 건설을 논의하고 있다.")
