@@ -41,7 +41,7 @@ from crosscheck.evaluate import (  # noqa: E402
     score_findings,
 )
 from crosscheck.pipeline import make_embedder, run_report  # noqa: E402
-from crosscheck.split import is_hangul_text, kiwi  # noqa: E402
+from crosscheck.split import is_hangul_text  # noqa: E402
 
 
 def tool_scores(cosines: np.ndarray, q_hangul: bool, q_grams: set[str],
@@ -54,11 +54,17 @@ def tool_scores(cosines: np.ndarray, q_hangul: bool, q_grams: set[str],
 def seed_sentences(text: str) -> list[str]:
     """The sentences ``seed_pairs.jsonl`` indexes (``idx``, ``gold_a``/``gold_b``): kiwi's split
     of each non-empty line of the raw page, chrome included."""
+    from kiwipiepy import Kiwi  # the stock analyser, as the file was made with
+
+    analyser = _stock_kiwi.get("k") or _stock_kiwi.setdefault("k", Kiwi())
     out: list[str] = []
     for line in text.splitlines():
         if line.strip():
-            out += [s.text for s in kiwi().split_into_sents(line)]
+            out += [s.text for s in analyser.split_into_sents(line)]
     return out
+
+
+_stock_kiwi: dict[str, Any] = {}
 
 
 def seed_pairs(embedder: Embedder) -> dict[str, float] | None:

@@ -183,16 +183,32 @@ def neighbour_edges(
     claims: Sequence[Claim], neighbours: Neighbours, threshold: float = DEFAULT_THRESHOLD,
     lexical_weight: float = LEXICAL_WEIGHT, cross_script_offset: float = CROSS_SCRIPT_OFFSET,
 ) -> list[Edge]:
-    """Scored edges between each claim and its nearest neighbours that pass ``threshold``.
+    """Scored edges between each claim and its nearest neighbours that pass ``threshold``,
+    strongest first (ties by claim rows).
 
     Neighbours are searched in each script separately (Hangul, Latin), so a Korean claim's
     English counterpart is not crowded out by Korean claims that merely share its words;
     each pair is scored by ``pair_score``.
     """
+    i, j, score, cos = _edge_arrays(claims, neighbours, threshold, lexical_weight,
+                                    cross_script_offset)
+    return [Edge(a, b, s, c) for a, b, s, c in zip(i.tolist(), j.tolist(), score.tolist(),
+                                                     cos.tolist(), strict=True)]
+
+
+def _edge_arrays(
+    claims: Sequence[Claim], neighbours: Neighbours, threshold: float, lexical_weight: float,
+    cross_script_offset: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``neighbour_edges`` as four arrays (rows i < j, score, cosine), computed for all
+    candidate pairs at once: the bigram sets of the distinct texts are rows of a sparse 0/1
+    matrix, and a pair's intersection is the dot product of its two rows."""
     n = len(claims)
+    empty = np.zeros(0, dtype=np.int64)
     if n < 2:
-        return []
-    src = np.repeat(np.arange(n), neighbours.rows.shape[1] * neighbours.rows.shape[2])
+        return empty, empty, np.zeros(0), np.zeros(0)
+    src = np.repeat(np.arange(n, dtype=np.int64),
+                    neighbours.rows.shape[1] * neighbours.rows.shape[2])
     dst = neighbours.rows.reshape(-1)
     cos = neighbours.scores.reshape(-1)
     # the re-rank adds at most this much: pairs further below the threshold cannot pass
@@ -201,29 +217,56 @@ def neighbour_edges(
     a = np.minimum(src[ok], dst[ok])
     b = np.maximum(src[ok], dst[ok])
     if not len(a):
-        return []
-    pairs, first = np.unique(np.stack([a, b], axis=1), axis=0, return_index=True)
-    pair_cos = cos[ok][first]
-    script = [is_hangul_text(c.text) for c in claims]
-    grams: dict[str, set[str]] = {}  # each distinct text's bigrams, built once
+        return empty, empty, np.zeros(0), np.zeros(0)
+    _, first = np.unique(a * n + b, return_index=True)  # each pair once
+    i, j = a[first], b[first]
+    pair_cos = cos[ok][first].astype(np.float64)
+    hangul = np.array([is_hangul_text(c.text) for c in claims], dtype=bool)
+    same_script = hangul[i] == hangul[j]
+    jac = _pair_jaccard(claims, i, j, same_script)
+    score = np.where(same_script, pair_cos + lexical_weight * (jac - 0.2),
+                     pair_cos + cross_script_offset)
+    keep = score >= threshold
+    i, j, score, pair_cos = i[keep], j[keep], score[keep], pair_cos[keep]
+    order = np.lexsort((j, i, -score))
+    return i[order], j[order], score[order], pair_cos[order]
 
-    def grams_of(x: int) -> set[str]:
+
+def _pair_jaccard(claims: Sequence[Claim], i: np.ndarray, j: np.ndarray, mask: np.ndarray,
+                  chunk: int = 200_000) -> np.ndarray:
+    """``_jaccard(bigrams(a), bigrams(b))`` for the pairs ``(i[k], j[k])`` where ``mask``."""
+    from scipy import sparse
+
+    out = np.zeros(len(i), dtype=np.float64)
+    rows_needed = np.unique(np.concatenate([i[mask], j[mask]]))
+    if not len(rows_needed):
+        return out
+    text_row: dict[str, int] = {}
+    row_of = np.full(len(claims), -1, dtype=np.int64)
+    vocab: dict[str, int] = {}
+    indptr = [0]
+    indices: list[int] = []
+    for x in rows_needed.tolist():
         text = claims[x].text
-        g = grams.get(text)
-        if g is None:
-            g = grams[text] = bigrams(text)
-        return g
-
-    edges: list[Edge] = []
-    for (i, j), s in zip(pairs.tolist(), pair_cos.tolist(), strict=True):
-        if claims[i].text == claims[j].text:  # a repeat: full overlap, no sets needed
-            score = s + lexical_weight * 0.8
-        else:
-            score = pair_score(s, script[i], script[j], grams_of(i), grams_of(j),
-                               lexical_weight, cross_script_offset)
-        if score >= threshold:
-            edges.append(Edge(i, j, score, s))
-    return edges
+        r = text_row.get(text)
+        if r is None:
+            r = text_row[text] = len(text_row)
+            indices.extend(vocab.setdefault(g, len(vocab)) for g in bigrams(text))
+            indptr.append(len(indices))
+        row_of[x] = r
+    m = sparse.csr_matrix(
+        (np.ones(len(indices), dtype=np.float64), np.asarray(indices, dtype=np.int64),
+         np.asarray(indptr, dtype=np.int64)), shape=(len(text_row), max(1, len(vocab))))
+    sizes = np.diff(m.indptr).astype(np.float64)
+    sel = np.flatnonzero(mask)
+    for s in range(0, len(sel), chunk):
+        k = sel[s : s + chunk]
+        ri, rj = row_of[i[k]], row_of[j[k]]
+        inter = np.asarray(m[ri].multiply(m[rj]).sum(axis=1)).ravel()
+        union = sizes[ri] + sizes[rj] - inter
+        out[k] = np.divide(inter, union, out=np.zeros_like(inter), where=(union > 0)
+                           & (sizes[ri] > 0) & (sizes[rj] > 0))
+    return out
 
 
 def cluster_claims(
@@ -263,13 +306,14 @@ def cluster_claims(
             return sums[r], size[r], n_hangul[r]
         return vecs[r], 1, int(hangul[r])
 
-    for e in sorted(neighbour_edges(claims, neighbours, threshold),
-                    key=lambda e: (-e.score, e.i, e.j)):
-        ra, rb = find(e.i), find(e.j)
+    ei, ej, _score, ecos = _edge_arrays(claims, neighbours, threshold, LEXICAL_WEIGHT,
+                                        cross_script_offset)
+    for x, y, c in zip(ei.tolist(), ej.tolist(), ecos.tolist(), strict=True):
+        ra, rb = find(x), find(y)
         if ra == rb:
             continue
         small, big = sorted((members[ra], members[rb]), key=len)
-        if e.cosine < repeat_threshold and any(art in big for art in small):
+        if c < repeat_threshold and any(art in big for art in small):
             continue  # both clusters already hold a claim of the same article
         sa, na, ha = group(ra)
         sb, nb, hb = group(rb)

@@ -16,14 +16,14 @@ Every finding carries, per article, the value, its normalised form and the exact
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from difflib import SequenceMatcher
 from functools import lru_cache
 
 import numpy as np
+from rapidfuzz.distance import Indel
 
 from crosscheck.facets import GENERIC_DOC_TYPES
 from crosscheck.models import (
@@ -90,6 +90,7 @@ def _modality(c: Claim) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)
 def _parse_number(norm: str) -> tuple[Decimal, str, bool] | None:
     approx = norm.startswith("~")
     parts = norm.lstrip("~").split(" ", 1)
@@ -100,6 +101,7 @@ def _parse_number(norm: str) -> tuple[Decimal, str, bool] | None:
     return value, parts[1] if len(parts) > 1 else "", approx
 
 
+@lru_cache(maxsize=1 << 16)
 def numbers_compatible(a: str, b: str) -> bool:
     """True when two normalised numbers state the same figure, rounding allowed.
 
@@ -129,33 +131,23 @@ def _round_sig(x: Decimal, digits: int) -> Decimal:
     return x.quantize(Decimal(1).scaleb(exp)).normalize()
 
 
+QUOTE_ALIKE = 0.6
+"""Two quotes at least this similar (``_ratio``) are one quote; below, different quotes."""
+QUOTE_SAME = 0.9
+"""From this similarity on, two renderings of a quote are the same words (no divergence)."""
+
+
 @lru_cache(maxsize=1 << 16)
 def _ratio(a: str, b: str) -> float:
-    """``SequenceMatcher(None, a, b).ratio()``, memoised (quotes recur across clusters)."""
+    """How alike two quotes' words are: 1 - normalised Indel distance (rapidfuzz; in C++).
+
+    Calibrated against ``difflib.SequenceMatcher.ratio`` with its thresholds 0.5 / 0.9 on
+    every pair of quotes of the sample corpus and the seeds: with ``QUOTE_ALIKE`` 0.6 the
+    two give the same decision on all of them (Indel scores unrelated text a little higher).
+    """
     if a == b:
-        return 1.0  # what SequenceMatcher returns for equal strings, without the work
-    return SequenceMatcher(None, a, b).ratio()
-
-
-@lru_cache(maxsize=1 << 16)
-def _char_counts(s: str) -> Counter[str]:
-    return Counter(s)
-
-
-def _ratio_below(a: str, b: str, limit: float) -> bool:
-    """True when ``_ratio(a, b)`` is certainly below ``limit``: SequenceMatcher's length and
-    character-multiset upper bounds (its ``real_quick_ratio``/``quick_ratio``), from cached
-    character counts instead of a matcher per pair."""
-    if a == b:
-        return False
-    total = len(a) + len(b)
-    if 2.0 * min(len(a), len(b)) < limit * total:
-        return True
-    ca, cb = _char_counts(a), _char_counts(b)
-    if len(ca) > len(cb):
-        ca, cb = cb, ca
-    common = sum(min(n, cb[ch]) for ch, n in ca.items())
-    return 2.0 * common < limit * total
+        return 1.0
+    return float(Indel.normalized_similarity(a, b))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -199,17 +191,17 @@ def _conflict(facet: str, a: set[str], b: set[str]) -> bool:
     if facet == "quote":
         # the same quote rendered differently: alike enough to be one quote, not identical.
         # Quotes in different scripts (a translation) are not compared word by word.
-        # conflict iff the best ratio is in [0.5, 0.9): a pair whose upper bound is below 0.5
-        # cannot change that, and one pair at >= 0.9 settles it (the same quote)
+        # conflict iff the best ratio is in [QUOTE_ALIKE, QUOTE_SAME): one pair at or above
+        # QUOTE_SAME settles it (the same quote)
         alike = False
         for x in a:
             for y in b:
-                if _script(x) != _script(y) or _ratio_below(x, y, 0.5):
+                if _script(x) != _script(y):
                     continue
                 r = _ratio(x, y)
-                if r >= 0.9:
+                if r >= QUOTE_SAME:
                     return False
-                alike = alike or r >= 0.5
+                alike = alike or r >= QUOTE_ALIKE
         return alike
     return not a & b
 
@@ -569,21 +561,34 @@ def _agreeing_core(arts: Sequence[str], conflict_sets: Mapping[str, Mapping[str,
 
     Without conflicts that is every article. With one outlet giving another date, it is the
     others: they still agree on the fact, and the report says so beside the divergence.
-    Articles that conflict with fewer others go first; ties keep the sorted order.
+    Articles are grouped by what they say on the conflicting facets (outlets mostly say the
+    same thing, and identical values never conflict), so the work follows the number of
+    distinct versions, not of articles. Versions that clash with fewer articles go first;
+    ties keep a stable order.
     """
     if not conflict_sets:
         return list(arts)
+    facets = sorted(conflict_sets)
+    versions: dict[tuple[frozenset[str], ...], list[str]] = defaultdict(list)
+    for a in arts:
+        versions[tuple(frozenset(conflict_sets[f].get(a, ())) for f in facets)].append(a)
+    keys = sorted(versions, key=lambda k: versions[k][0])
 
-    def clash(a: str, b: str) -> bool:
-        return any(_conflict(facet, sets.get(a, set()), sets.get(b, set()))
-                   for facet, sets in conflict_sets.items())
+    def clash(x: tuple[frozenset[str], ...], y: tuple[frozenset[str], ...]) -> bool:
+        return any(_conflict(f, set(vx), set(vy)) for f, vx, vy in zip(facets, x, y,
+                                                                          strict=True))
 
-    foes = {a: sum(clash(a, b) for b in arts if b != a) for a in arts}
-    core: list[str] = []
-    for a in sorted(arts, key=lambda a: (foes[a], a)):
-        if not any(clash(a, b) for b in core):
-            core.append(a)
-    return sorted(core)
+    clashes = {(x, y): clash(x, y) for i, x in enumerate(keys) for y in keys[i + 1 :]}
+
+    def clashes_with(x: tuple[frozenset[str], ...], y: tuple[frozenset[str], ...]) -> bool:
+        return x != y and clashes.get((x, y), clashes.get((y, x), False))
+
+    foes = {x: sum(len(versions[y]) for y in keys if clashes_with(x, y)) for x in keys}
+    chosen: list[tuple[frozenset[str], ...]] = []
+    for x in sorted(keys, key=lambda k: (foes[k], -len(versions[k]), versions[k][0])):
+        if not any(clashes_with(x, y) for y in chosen):
+            chosen.append(x)
+    return sorted(a for x in chosen for a in versions[x])
 
 
 def _rounding_note(vals: Mapping[str, list[tuple[Claim, Facet]]],
@@ -619,10 +624,10 @@ def _matching_quotes(
     best: dict[str, tuple[float, tuple[Claim, Facet]]] = {}
     for i, u in enumerate(texts):
         for v in texts[i + 1 :]:
-            if _script(u) != _script(v) or _ratio_below(u, v, 0.5):
+            if _script(u) != _script(v):
                 continue
             r = _ratio(u, v)
-            if not 0.5 <= r < 0.9:  # only the renderings that differ
+            if not QUOTE_ALIKE <= r < QUOTE_SAME:  # only the renderings that differ
                 continue
             arts_u = {a for a, _ in holders[u]}
             arts_v = {a for a, _ in holders[v]}

@@ -15,9 +15,10 @@ The pipeline hands over a report dict (schema ``crosscheck.report/1``). This mod
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +32,8 @@ from crosscheck.store import atomic_write_bytes, atomic_writer
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 REPORT_TEMPLATE = "report.html.j2"
+ARTICLE_TEMPLATE = "article.html.j2"
+CARD_TEMPLATE = "card.html.j2"
 CSS_FILE = "report.css.j2"
 JS_FILE = "report.js.j2"
 REVIEWS_SCHEMA = "crosscheck.reviews/1"
@@ -86,6 +89,29 @@ class ArticleView:
     segments: list[Segment]
     n_removed: int
     removed_chars: int
+
+
+@dataclass(frozen=True)
+class SectionInput:
+    """What one article's section of the page is made from (and its fragment-cache key)."""
+
+    article: dict[str, Any]
+    claims: list[dict[str, Any]]
+    removed: list[dict[str, Any]]
+    marks: list[tuple[int, int]]
+    anchors: list[int]
+
+    def key(self) -> str:
+        """A hash of everything the section shows, and of the template that lays it out."""
+        a = {k: v for k, v in self.article.items() if k != "text"}
+        body = orjson.dumps(
+            [_template_hash(ARTICLE_TEMPLATE), a, hashlib.sha256(
+                _str(self.article.get("text")).encode("utf-8")).hexdigest(),
+             [(c.get("start"), c.get("end"), c.get("facets")) for c in self.claims],
+             self.removed, self.marks, self.anchors],
+            option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS,
+        )
+        return hashlib.sha256(body).hexdigest()[:32]
 
 
 @dataclass(frozen=True)
@@ -456,8 +482,10 @@ def _article_view(
     removed: list[dict[str, Any]],
     marks: list[tuple[int, int]],
     anchors: list[int],
+    segments: bool = True,
 ) -> ArticleView:
-    """The display record of an article, its text already cut into segments."""
+    """The display record of an article, its text cut into segments (unless ``segments`` is
+    False: the header fields only)."""
     aid = _str(a.get("id"))
     text = _str(a.get("text"))
     published = _str(a.get("published"))
@@ -484,7 +512,7 @@ def _article_view(
         length=len(text),
         url=url if url.startswith(("http://", "https://")) else "",
         meta=meta,
-        segments=segment_text(text, aid, claims, removed, marks, anchors),
+        segments=segment_text(text, aid, claims, removed, marks, anchors) if segments else [],
         n_removed=len(removed),
         removed_chars=sum(max(0, _int(r.get("end")) - _int(r.get("start"))) for r in removed),
     )
@@ -519,16 +547,19 @@ def build_view(report: dict[str, Any]) -> dict[str, Any]:
             if f.get("kind") == "diverge" and isinstance(vs, int) and isinstance(ve, int):
                 marks.setdefault(aid, []).append((vs, ve))
 
-    articles = [
-        _article_view(
+    sections = [
+        SectionInput(
             a,
             claims_by_article.get(_str(a.get("id")), []),
             removed_by_article.get(_str(a.get("id")), []),
-            marks.get(_str(a.get("id")), []),
-            anchors.get(_str(a.get("id")), []),
+            sorted(set(marks.get(_str(a.get("id")), []))),
+            sorted(set(anchors.get(_str(a.get("id")), []))),
         )
         for a in raw_articles
     ]
+    # the section's text segments are cut only when it is rendered (see _article_sections)
+    articles = [_article_view(s.article, s.claims, s.removed, [], [], segments=False)
+                for s in sections]
     by_id = {a.id: a for a in articles}
 
     ordered = sorted(raw_findings, key=_sort_key)
@@ -615,6 +646,15 @@ def build_view(report: dict[str, Any]) -> dict[str, Any]:
         "errors": _int(summary.get("errors"), len(errors)),
     }
     all_views = diverge + other + details_in_order + agree
+    # what each card shows: the raw finding, its view, and the outlets it names (their labels,
+    # dates and text lengths go into the card)
+    card_inputs: dict[str, tuple[dict[str, Any], FindingView, list[Any]]] = {}
+    for f in ordered:
+        fv = views[_str(f.get("id"))]
+        card_inputs[fv.id] = (f, fv, [
+            (v.article_id, v.outlet, v.date,
+             by_id[v.article_id].length if v.article_id in by_id else -1)
+            for v in fv.values])
     generated_at = _str(report.get("generated_at"))
     data = {
         "schema": _str(report.get("schema")),
@@ -626,9 +666,11 @@ def build_view(report: dict[str, Any]) -> dict[str, Any]:
     return {
         "schema": _str(report.get("schema")),
         "generated_at": generated_at,
+        "card_inputs": card_inputs,
         "model": _str(report.get("model")),
         "pipeline_version": _str(report.get("pipeline_version")),
         "articles": articles,
+        "sections": sections,
         "totals": totals,
         "kind_counts": kind_counts,
         "kind_labels": KIND_LABELS,
@@ -683,31 +725,97 @@ def render_html(report: dict[str, Any]) -> str:
     return "".join(_html_chunks(report))
 
 
-def _html_chunks(report: dict[str, Any]) -> Iterator[str]:
-    """``render_html`` piece by piece (a 5,000-article page need not sit in memory whole)."""
+def _html_chunks(
+    report: dict[str, Any], fragments: Mapping[str, str] | None = None,
+    used: dict[str, str] | None = None,
+) -> Iterator[str]:
+    """``render_html`` piece by piece (a 5,000-article page need not sit in memory whole).
+
+    ``fragments`` holds article sections rendered by an earlier run, by ``SectionInput.key``:
+    a section whose inputs did not change is reused, not cut and rendered again. Every
+    section of this page is put into ``used`` (the fragments to keep for the next run).
+    """
     view = build_view(report)
     css, js = _raw_source(CSS_FILE), _raw_source(JS_FILE)
     csp = (
         "default-src 'none'; img-src data:; base-uri 'none'; form-action 'none'; "
         f"style-src {_csp_hash(css)}; script-src {_csp_hash(js)}"
     )
+    sections = _article_sections(view.pop("sections"), fragments or {}, used)
+    cards = _Cards(view.pop("card_inputs"), fragments or {}, used)
     template = _environment().get_template(REPORT_TEMPLATE)
-    return template.generate(**view, css=Markup(css), js=Markup(js), csp=csp)
+    return template.generate(**view, article_sections=sections, cards=cards,
+                             css=Markup(css), js=Markup(js), csp=csp)
+
+
+class _Cards:
+    """Finding id -> the card's HTML: from the fragments when the finding and the outlets it
+    names are unchanged (key: a hash of both and of the card template), else rendered now."""
+
+    def __init__(self, inputs: Mapping[str, tuple[dict[str, Any], FindingView, list[Any]]],
+                 fragments: Mapping[str, str], used: dict[str, str] | None) -> None:
+        self.inputs, self.fragments, self.used = inputs, fragments, used
+        self.macro = _environment().get_template(CARD_TEMPLATE).module.card  # type: ignore[attr-defined]
+
+    def __getitem__(self, finding_id: str) -> Markup:
+        raw, view, outlets = self.inputs[finding_id]
+        key = hashlib.sha256(orjson.dumps(
+            ["card", _template_hash(CARD_TEMPLATE), raw, outlets],
+            option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)).hexdigest()[:32]
+        html = self.fragments.get(key)
+        if html is None:
+            html = str(self.macro(view))
+        if self.used is not None:
+            self.used[key] = html
+        return Markup(html)
+
+
+def _article_sections(sections: Sequence[SectionInput], fragments: Mapping[str, str],
+                      used: dict[str, str] | None) -> Iterator[Markup]:
+    """Each article's rendered section: from ``fragments`` when its key is there, else cut
+    into segments and rendered now."""
+    macro = _environment().get_template(ARTICLE_TEMPLATE).module.article_section  # type: ignore[attr-defined]
+    for sec in sections:
+        key = sec.key()
+        html = fragments.get(key)
+        if html is None:
+            view = _article_view(sec.article, sec.claims, sec.removed, sec.marks, sec.anchors)
+            html = str(macro(view))
+        if used is not None:
+            used[key] = html
+        yield Markup(html)
+
+
+@lru_cache(maxsize=4)
+def _template_hash(name: str) -> str:
+    return hashlib.sha256(_raw_source(name).encode("utf-8")).hexdigest()[:16]
 
 
 # --------------------------------------------------------------------------- writing
 
 
-def write_report(report: dict[str, Any], out_dir: Path) -> tuple[Path, Path]:
+def write_report(report: dict[str, Any], out_dir: Path,
+                 fragment_cache: Path | None = None) -> tuple[Path, Path]:
     """Write ``out_dir/index.html`` and ``out_dir/report.json``; return both paths.
 
     The JSON is serialised first and the page streamed into a temporary file beside the old
     one, so a failure while rendering leaves both existing files untouched; each file is then
     replaced atomically (the page first). Streaming keeps a 100 MB page out of memory.
+
+    ``fragment_cache`` (a file; the pipeline keeps it in the claim store) holds the article
+    sections of the last page: on a re-run, the sections of unchanged articles are reused.
+    A missing or unreadable cache only costs the rendering.
     """
     # orjson: the same indented UTF-8 JSON as json.dumps(indent=2), ~20x faster on big reports
     payload = orjson.dumps(report, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
                            | orjson.OPT_APPEND_NEWLINE)
+    fragments: dict[str, str] = {}
+    if fragment_cache is not None:
+        with contextlib.suppress(OSError, orjson.JSONDecodeError):
+            loaded = orjson.loads(Path(fragment_cache).read_bytes())
+            if isinstance(loaded, dict):
+                fragments = {k: v for k, v in loaded.items() if isinstance(v, str)}
+    used: dict[str, str] = {}
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     json_path = out_dir / "report.json"
@@ -715,7 +823,7 @@ def write_report(report: dict[str, Any], out_dir: Path) -> tuple[Path, Path]:
     with atomic_writer(html_path) as fh:  # streamed; a failure leaves the old page in place
         buf: list[str] = []
         size = 0
-        for chunk in _html_chunks(report):
+        for chunk in _html_chunks(report, fragments, used):
             buf.append(chunk)
             size += len(chunk)
             if size >= 1 << 20:
@@ -723,4 +831,6 @@ def write_report(report: dict[str, Any], out_dir: Path) -> tuple[Path, Path]:
                 buf, size = [], 0
         fh.write("".join(buf).encode("utf-8"))
     atomic_write_bytes(json_path, payload)
+    if fragment_cache is not None:
+        atomic_write_bytes(Path(fragment_cache), orjson.dumps(used), durable=False)
     return html_path, json_path

@@ -10,6 +10,8 @@ Layout::
       vectors/<model>/<shard>.npz  claim vectors keyed by claim-text hash, one shard per run;
                                  each shard carries a checksum
       state.json                 the previous run: its finding ids (to mark findings ``new``)
+      report-fragments.json      the last page's article sections, by a hash of what each
+                                 shows (unchanged articles are not rendered again)
       reviews.json               review decisions (see review.py)
 
 A cache entry that cannot be read, has another schema or a wrong checksum is moved aside to
@@ -32,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
+import orjson
 
 from crosscheck import PIPELINE_VERSION
 from crosscheck.models import Article, Claim, Facet, MetaValue, Removed
@@ -39,7 +42,8 @@ from crosscheck.models import Article, Claim, Facet, MetaValue, Removed
 if TYPE_CHECKING:
     from crosscheck.cluster import Neighbours
 
-ARTICLE_SCHEMA = "crosscheck.article/1"
+ARTICLE_SCHEMA = "crosscheck.article/2"
+_OLD_ARTICLE_SCHEMAS = {"crosscheck.article/1"}  # a stale entry: rebuilt, not set aside
 STATE_SCHEMA = "crosscheck.state/1"
 Warn = Callable[[str], None]
 
@@ -101,6 +105,13 @@ def atomic_write_json(path: Path, obj: Any, durable: bool = True) -> None:
                        durable)
 
 
+def _article_checksum(article: Any, claims: Any) -> str:
+    """The checksum of a cached article: sha256 of its canonical JSON (sorted keys)."""
+    body = orjson.dumps(article, option=orjson.OPT_SORT_KEYS) + orjson.dumps(
+        claims, option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha256(body).hexdigest()
+
+
 def _safe_name(s: str) -> str:
     return re.sub(r"[^\w.\-]+", "_", s)[:120] or "_"
 
@@ -120,6 +131,11 @@ class Store:
     def __init__(self, root: Path, warn: Warn | None = None) -> None:
         self.root = Path(root)
         self.warn: Warn = warn or (lambda _msg: None)
+
+    @property
+    def fragment_cache(self) -> Path:
+        """Where the report writer keeps the last page's article sections."""
+        return self.root / "report-fragments.json"
 
     # ---------------------------------------------------------------- locking
 
@@ -167,15 +183,14 @@ class Store:
         if not path.exists():
             return None
         try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
+            doc = orjson.loads(path.read_bytes())
             if not isinstance(doc, dict):
                 raise ValueError(f"a JSON {type(doc).__name__}, not an object")
+            if doc.get("schema") in _OLD_ARTICLE_SCHEMAS:
+                return None  # written by an older crosscheck: redone, then overwritten
             if doc.get("schema") != ARTICLE_SCHEMA:
                 raise ValueError(f"schema {doc.get('schema')!r}")
-            body = json.dumps(doc["article"], ensure_ascii=False, sort_keys=True) + json.dumps(
-                doc["claims"], ensure_ascii=False, sort_keys=True
-            )
-            if hashlib.sha256(body.encode()).hexdigest() != doc.get("checksum"):
+            if _article_checksum(doc["article"], doc["claims"]) != doc.get("checksum"):
                 raise ValueError("checksum mismatch")
             if (doc["article"]["sha256"] != sha256 or doc.get("pipeline") != PIPELINE_VERSION
                     or doc["article"]["id"] != article_id):
@@ -194,20 +209,15 @@ class Store:
     def save_article(self, article: Article, claims: list[Claim]) -> None:
         a = article_to_dict(article)
         cs = [claim_to_dict(c) for c in claims]
-        body = json.dumps(a, ensure_ascii=False, sort_keys=True) + json.dumps(
-            cs, ensure_ascii=False, sort_keys=True
-        )
-        atomic_write_json(
-            self._article_path(article.id),
-            {
-                "schema": ARTICLE_SCHEMA,
-                "pipeline": PIPELINE_VERSION,
-                "checksum": hashlib.sha256(body.encode()).hexdigest(),
-                "article": a,
-                "claims": cs,
-            },
-            durable=False,
-        )
+        doc = {
+            "schema": ARTICLE_SCHEMA,
+            "pipeline": PIPELINE_VERSION,
+            "checksum": _article_checksum(a, cs),
+            "article": a,
+            "claims": cs,
+        }
+        atomic_write_bytes(self._article_path(article.id),
+                           orjson.dumps(doc, option=orjson.OPT_APPEND_NEWLINE), durable=False)
 
     def forget_articles(self, keep: set[str]) -> list[str]:
         """Delete cached articles not in ``keep`` (removed from the corpus); their ids."""

@@ -273,7 +273,24 @@ def test_one_shot_runs_release_the_analyser_and_model_and_still_rerun(tmp_path: 
     emb = Recording()
     first = run_report([corpus], tmp_path / "r1", tmp_path / "c1", embedder=emb,
                        release_models=True)
-    assert split.kiwi.cache_info().currsize == 0 and emb.released == 1
+    assert split._lean.cache_info().currsize == 0 and emb.released == 1
     second = run_report([corpus], tmp_path / "r2", tmp_path / "c2", embedder=emb,
                         release_models=True)
     assert [f.id for f in first.findings] == [f.id for f in second.findings]
+
+
+def test_cache_entries_of_an_older_crosscheck_are_redone_quietly(tmp_path: Path) -> None:
+    """An article cached by an older crosscheck (another cache schema) is processed again
+    and overwritten, without a warning and without being taken for a damaged entry."""
+    corpus = _copy_corpus(tmp_path)
+    _run(corpus, tmp_path)
+    entry = next((tmp_path / "claims" / "articles").glob("*.json"))
+    doc = json.loads(entry.read_text(encoding="utf-8"))
+    doc["schema"] = "crosscheck.article/1"
+    entry.write_text(json.dumps(doc), encoding="utf-8")
+    warnings: list[str] = []
+    res = run_report([corpus], tmp_path / "reports", tmp_path / "claims",
+                     embedder=HashingEmbedder(), notify=warnings.append)
+    assert res.stats.processed == [entry.stem] and not warnings
+    assert not (tmp_path / "claims" / "corrupt").exists()
+    assert json.loads(entry.read_text(encoding="utf-8"))["schema"] != "crosscheck.article/1"

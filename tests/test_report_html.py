@@ -315,6 +315,40 @@ class TestWriteReport:
         assert html_path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
         assert sorted(p.name for p in out.iterdir()) == ["index.html", "report.json"]
 
+    def test_reused_fragments_give_the_page_a_fresh_render_gives(
+        self, tmp_path: Path, report: dict[str, Any]
+    ) -> None:
+        """With a fragment cache, a re-run reuses the sections of unchanged articles and the
+        cards of unchanged findings, and the page is byte for byte the one rendered from
+        nothing; an article or finding that changed is rendered anew, never taken stale."""
+        cache = tmp_path / "fragments.json"
+        write_report(report, tmp_path / "a", fragment_cache=cache)
+        first = json.loads(cache.read_text(encoding="utf-8"))
+        assert len(first) == len(report["articles"]) + len(report["findings"])
+        html, _ = write_report(report, tmp_path / "b", fragment_cache=cache)
+        assert html.read_text(encoding="utf-8") == render_html(report)
+
+        changed = make_report()
+        changed["articles"][0]["title"] = "A corrected headline"
+        changed["findings"][0]["summary"] = "A reworded summary"
+        cache.write_text(json.dumps(first), encoding="utf-8")
+        html, _ = write_report(changed, tmp_path / "c", fragment_cache=cache)
+        page = html.read_text(encoding="utf-8")
+        assert page == render_html(changed)
+        assert "A corrected headline" in page and "A reworded summary" in page
+        kept = json.loads(cache.read_text(encoding="utf-8"))
+        assert len(set(kept) - set(first)) == 2  # exactly the two changed fragments
+
+    def test_an_unreadable_fragment_cache_costs_only_the_rendering(
+        self, tmp_path: Path, report: dict[str, Any]
+    ) -> None:
+        """A damaged fragment file is ignored (and replaced), never fatal."""
+        cache = tmp_path / "fragments.json"
+        cache.write_bytes(b"\x00 not json")
+        html, _ = write_report(report, tmp_path / "out", fragment_cache=cache)
+        assert html.read_text(encoding="utf-8") == render_html(report)
+        assert json.loads(cache.read_text(encoding="utf-8"))
+
     def test_render_failure_leaves_old_report_untouched(
         self, tmp_path: Path, report: dict[str, Any], monkeypatch: pytest.MonkeyPatch
     ) -> None:

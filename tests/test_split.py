@@ -301,3 +301,28 @@ def test_breadcrumb_and_menu_lines_are_not_claims() -> None:
     got = texts("홈 > 산업 > 에너지\n공장은 봄에 연다.\nNews | Business | World\n")
     assert got == ["공장은 봄에 연다."]
     assert texts("매출은 3 > 2 > 1 순으로 줄었다.") == ["매출은 3 > 2 > 1 순으로 줄었다."]
+
+
+class TestLeanAnalyser:
+    def test_lean_analyser_gives_the_full_models_analyses(self) -> None:
+        """The analyser loaded without kiwipiepy's multi-word dictionary, plus the entries a
+        text can match, tokenises every line of the sample corpus and a sentence with a
+        multi-word name exactly as the full model does (and did load that name's entry)."""
+        from pathlib import Path
+
+        from kiwipiepy import Kiwi
+
+        from crosscheck.split import _LeanKiwi
+
+        root = Path(__file__).resolve().parents[1] / "articles"
+        lines = [line for f in sorted(root.glob("*.*")) if f.name != "README.md"
+                 for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
+        lines.append("젠슨 황 엔비디아 CEO는 이날 도널드 트럼프 대통령과 만났다.")
+        lean = _LeanKiwi()
+        got = [[(t.form, t.tag, t.start, t.len) for t in x]
+               for x in lean.for_texts(lines).tokenize(lines)]
+        want = [[(t.form, t.tag, t.start, t.len) for t in x] for x in Kiwi().tokenize(lines)]
+        assert got == want
+        assert any("젠슨 황" in entry for entry in lean.loaded)
+        assert ("젠슨 황", "NNP") in [(form, tag) for form, tag, _, _ in got[-1]]
+
