@@ -279,9 +279,9 @@ def _title_findings(
             continue
         sets = {a: {f.normalized for _, f in v} for a, v in by_art.items()}
         arts = sorted(sets)
-        disjoint = [
-            (a, b) for i, a in enumerate(arts) for b in arts[i + 1 :] if not sets[a] & sets[b]
-        ]
+        # outlets mostly give the same titles: compare each distinct set once
+        kinds = list(dict.fromkeys(frozenset(x) for x in sets.values()))
+        disjoint = any(not x & y for i, x in enumerate(kinds) for y in kinds[i + 1 :])
         values: list[FindingValue] = []
         for a in arts:
             seen: set[str] = set()
@@ -392,8 +392,8 @@ def _signers(c: Claim, canon: Mapping[str, str]) -> list[tuple[Claim, Facet]]:
 
 
 def _signatory_findings(
-    articles: Mapping[str, Article], claims: Sequence[Claim], canon: Mapping[str, str],
-    primary: str | None,
+    articles: Mapping[str, Article], claims: Sequence[Claim],
+    signers: Mapping[str, list[tuple[Claim, Facet]]], primary: str | None,
 ) -> list[Finding]:
     """Who signed, per article, across the whole corpus: the people named in the claims where
     someone signs (서명했다, signed by). One outlet naming both signatories and another naming
@@ -405,7 +405,7 @@ def _signatory_findings(
     """
     per: dict[str, list[tuple[Claim, Facet]]] = defaultdict(list)
     for c in claims:
-        per[c.article_id] += _signers(c, canon)
+        per[c.article_id] += signers.get(c.id, [])
     per = {a: v for a, v in per.items() if v}
     sets = {a: frozenset(f.normalized for _, f in v) for a, v in per.items()}
     if len(sets) < 2:
@@ -450,6 +450,7 @@ def _cluster_values(
 def _cluster_findings(
     articles: Mapping[str, Article], by_id: Mapping[str, Claim], clusters: Sequence[Cluster],
     canon: Mapping[str, str], vectors: Mapping[str, np.ndarray] | None, primary: str | None,
+    signers: Mapping[str, list[tuple[Claim, Facet]]],
 ) -> list[Finding]:
     out: list[Finding] = []
     for cl in clusters:
@@ -489,7 +490,7 @@ def _cluster_findings(
         # outlets that name other signatories out of the cluster's agreeing core
         signed: dict[str, set[str]] = defaultdict(set)
         for c in cc:
-            signed[c.article_id] |= {f.normalized for _, f in _signers(c, canon)}
+            signed[c.article_id] |= {f.normalized for _, f in signers.get(c.id, [])}
         signed_kinds = list(dict.fromkeys(frozenset(v) for v in signed.values() if v))
         if any(_conflict("signatory", set(x), set(y))
                for i, x in enumerate(signed_kinds) for y in signed_kinds[i + 1 :]):
@@ -773,11 +774,12 @@ def compare(
         primary = next((a.id for a in articles if a.primary), None)
     by_id = {c.id: c for c in claims}
     canon = person_groups(claims)
+    signers = {c.id: got for c in claims if (got := _signers(c, canon))}
     findings = (
         _instrument_findings(arts, claims, primary)
         + _title_findings(arts, claims, canon, primary)
-        + _signatory_findings(arts, claims, canon, primary)
-        + _cluster_findings(arts, by_id, clusters, canon, vectors, primary)
+        + _signatory_findings(arts, claims, signers, primary)
+        + _cluster_findings(arts, by_id, clusters, canon, vectors, primary, signers)
         + _singletons(arts, claims, clusters, primary)
     )
     unique: dict[str, Finding] = {}

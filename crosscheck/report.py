@@ -18,7 +18,7 @@ import base64
 import contextlib
 import hashlib
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -387,12 +387,16 @@ def _sort_key(f: dict[str, Any]) -> tuple[int, float, str]:
     return (-_int(f.get("severity")), -_float(f.get("confidence")), _str(f.get("id")))
 
 
-def _finding_view(f: dict[str, Any], articles: dict[str, ArticleView]) -> FindingView:
-    """The display record of one finding, with each value's quote split for highlighting."""
+def _finding_view(f: dict[str, Any], articles: dict[str, ArticleView],
+                  light: bool = False) -> FindingView:
+    """The display record of one finding, with each value's quote split for highlighting.
+
+    ``light`` leaves the values (and what is made of them) out: what the page needs of a
+    finding besides its card (the card renders from a full view)."""
     review = f.get("review") or {}
     groups: dict[str, int] = {}
     values = []
-    for v in f.get("values") or []:
+    for v in () if light else f.get("values") or []:
         aid = _str(v.get("article_id"))
         art = articles.get(aid)
         norm = _str(v.get("normalized")) or _str(v.get("value"))
@@ -417,7 +421,7 @@ def _finding_view(f: dict[str, Any], articles: dict[str, ArticleView]) -> Findin
                 group=group,
             )
         )
-    article_ids = list(dict.fromkeys(v.article_id for v in values))
+    article_ids = list(dict.fromkeys(_str(v.get("article_id")) for v in f.get("values") or []))
     kind = _str(f.get("kind"))
     conf = _float(f.get("confidence"))
     search = " ".join(
@@ -563,7 +567,10 @@ def build_view(report: dict[str, Any]) -> dict[str, Any]:
     by_id = {a.id: a for a in articles}
 
     ordered = sorted(raw_findings, key=_sort_key)
-    views = {_str(f.get("id")): _finding_view(f, by_id) for f in ordered}
+    wide = len(articles) > WIDE_CORPUS
+    # without the matrix, a finding's values are needed only by its card, rendered (or taken
+    # from the fragment cache) later: the views stay light
+    views = {_str(f.get("id")): _finding_view(f, by_id, light=wide) for f in ordered}
     diverge = [views[_str(f.get("id"))] for f in ordered if f.get("kind") == "diverge"]
     details = [views[_str(f.get("id"))] for f in ordered if f.get("kind") == "add_detail"]
     agree = [views[_str(f.get("id"))] for f in ordered if f.get("kind") == "agree"]
@@ -589,7 +596,6 @@ def build_view(report: dict[str, Any]) -> dict[str, Any]:
     ]
     details_in_order = [fv for g in detail_groups for fv in g.findings]
 
-    wide = len(articles) > WIDE_CORPUS
     matrix = [] if wide else [
         (kind, label, [_matrix_row(fv, articles) for fv in rows])
         for kind, label, rows in (
@@ -648,13 +654,14 @@ def build_view(report: dict[str, Any]) -> dict[str, Any]:
     all_views = diverge + other + details_in_order + agree
     # what each card shows: the raw finding, its view, and the outlets it names (their labels,
     # dates and text lengths go into the card)
-    card_inputs: dict[str, tuple[dict[str, Any], FindingView, list[Any]]] = {}
+    card_inputs: dict[str, tuple[dict[str, Any], Callable[[], FindingView], list[Any]]] = {}
     for f in ordered:
         fv = views[_str(f.get("id"))]
-        card_inputs[fv.id] = (f, fv, [
-            (v.article_id, v.outlet, v.date,
-             by_id[v.article_id].length if v.article_id in by_id else -1)
-            for v in fv.values])
+        full = (lambda fv=fv: fv) if not wide else (
+            lambda f=f: _finding_view(f, by_id))
+        card_inputs[fv.id] = (f, full, [
+            (a, by_id[a].label, by_id[a].date, by_id[a].length) if a in by_id else (a, "", "", -1)
+            for a in fv.article_ids])
     generated_at = _str(report.get("generated_at"))
     data = {
         "schema": _str(report.get("schema")),
@@ -752,19 +759,20 @@ class _Cards:
     """Finding id -> the card's HTML: from the fragments when the finding and the outlets it
     names are unchanged (key: a hash of both and of the card template), else rendered now."""
 
-    def __init__(self, inputs: Mapping[str, tuple[dict[str, Any], FindingView, list[Any]]],
+    def __init__(self, inputs: Mapping[str, tuple[dict[str, Any], Callable[[], FindingView],
+                                                  list[Any]]],
                  fragments: Mapping[str, str], used: dict[str, str] | None) -> None:
         self.inputs, self.fragments, self.used = inputs, fragments, used
         self.macro = _environment().get_template(CARD_TEMPLATE).module.card  # type: ignore[attr-defined]
 
     def __getitem__(self, finding_id: str) -> Markup:
-        raw, view, outlets = self.inputs[finding_id]
+        raw, full_view, outlets = self.inputs[finding_id]
         key = hashlib.sha256(orjson.dumps(
             ["card", _template_hash(CARD_TEMPLATE), raw, outlets],
             option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)).hexdigest()[:32]
         html = self.fragments.get(key)
         if html is None:
-            html = str(self.macro(view))
+            html = str(self.macro(full_view()))
         if self.used is not None:
             self.used[key] = html
         return Markup(html)

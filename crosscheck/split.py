@@ -258,6 +258,7 @@ def _pysbd_sentences(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=1 << 17)
 def is_hangul_text(text: str) -> bool:
     """True when Hangul makes up a good share of the letters of ``text``."""
     letters = sum(map(str.isalpha, text))
