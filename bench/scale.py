@@ -293,6 +293,9 @@ def worker(size: int, workdir: Path, embedder_name: str, profile: bool) -> dict[
         prof.disable()
         prof.dump_stats(str(workdir / "profile.pstats"))
     res["stages_s"] = dict(result.stats.timings)
+    res["stage_peak_rss_mb"] = dict(result.stats.peak_rss_mb)
+    if res["stage_peak_rss_mb"]:
+        res["peak_rss_mb"] = max(res["stage_peak_rss_mb"].values())
     res["encode_in_run_s"] = timed.seconds
     res["non_encoding_s"] = res["total_s"] - timed.seconds
     summary = result.report["summary"]

@@ -140,10 +140,12 @@ def nearest_neighbours(
 ) -> Neighbours:
     """Every claim's ``k + 1`` nearest claims in each script, searched with faiss.
 
-    With ``previous`` (the last run's result) covering a subset of today's claims with the
-    same ``k``, only the new claims are searched against everything, and the old claims'
-    lists are merged with their best matches among the new ones: the same lists as a full
-    search, at a cost that follows the number of new claims.
+    With ``previous`` (the last run's result, same ``k``), only what changed is searched:
+    the new claims, and the old claims whose lists named a claim that is gone (an article
+    removed or changed, a line that became boilerplate), are searched against everything;
+    the other old claims keep their lists, merged with their best matches among the new
+    claims (a claim that left cannot change a list it was not in). The same lists as a full
+    search, at a cost that follows what changed.
     """
     n = len(claims)
     kk = k + 1
@@ -155,21 +157,26 @@ def nearest_neighbours(
         return Neighbours(ids, k, rows, scores)
     script = np.array([int(is_hangul_text(c.text)) for c in claims])
     position = {cid: i for i, cid in enumerate(ids)}
-    old: list[int] = []
-    if previous is not None and previous.k == k and all(c in position for c in previous.ids):
-        old = [position[c] for c in previous.ids]
+    old: list[int] = []  # today's rows of old claims whose lists are carried over
+    if previous is not None and previous.k == k and len(previous.ids):
+        # previous row -> today's row; -2 = the claim is gone; the trailing -1 keeps -1
+        back = np.array([position.get(c, -2) for c in previous.ids] + [-1], dtype=np.int64)
+        carried = back[previous.rows]
+        keep = (back[:-1] >= 0) & ~(carried == -2).any(axis=(1, 2))
+        if keep.any():
+            old = back[:-1][keep].tolist()
+            rows[old] = carried[keep]
+            scores[old] = previous.scores[keep]
+    seen_before = {position[c] for c in (previous.ids if old and previous else ())
+                   if c in position}
     old_set = set(old)
-    new = [i for i in range(n) if i not in old_set]
-    if previous is not None and old:  # carry the old lists over, renumbered
-        back = np.array([*old, -1], dtype=np.int64)  # previous row -> today's row; -1 stays
-        rows[old] = back[previous.rows]
-        scores[old] = previous.scores
+    redo = [i for i in range(n) if i not in old_set]  # new claims and old ones to search again
     for g in (0, 1):
         members = [i for i in range(n) if script[i] == g]
-        r, sc = _search(vecs, new, members, kk)
-        rows[new, g], scores[new, g] = r, sc
+        r, sc = _search(vecs, redo, members, kk)
+        rows[redo, g], scores[redo, g] = r, sc
         if old:
-            added = [i for i in new if script[i] == g]
+            added = [i for i in redo if script[i] == g and i not in seen_before]
             r2, sc2 = _search(vecs, old, added, kk)
             both_r = np.concatenate([rows[old, g], r2], axis=1)
             both_s = np.concatenate([scores[old, g], sc2], axis=1)

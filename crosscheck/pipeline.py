@@ -58,6 +58,7 @@ class RunStats:
     embedded: int = 0
     reused_vectors: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    peak_rss_mb: dict[str, float] = field(default_factory=dict)  # per stage (Linux), else {}
 
 
 @dataclass(frozen=True)
@@ -360,9 +361,11 @@ def run_report(
                     *Path(out_dir).glob(".index.html.*.tmp")]:  # left by a killed run
             with contextlib.suppress(OSError):
                 tmp.unlink()
+        _stage_peak_mb()  # the stages' peaks are measured from here
         t = time.perf_counter()
         corpus = load_corpus(paths, store, stats, progress, primary)
         stats.timings["ingest+split"] = time.perf_counter() - t
+        stats.peak_rss_mb["ingest+split"] = _stage_peak_mb()
         if release_models:
             release_kiwi()
             _trim_heap()
@@ -372,6 +375,7 @@ def run_report(
         t = time.perf_counter()
         vectors = embed_claims(corpus.claims, emb, store, stats, progress)
         stats.timings["embed"] = time.perf_counter() - t
+        stats.peak_rss_mb["embed"] = _stage_peak_mb()
         release = getattr(emb, "release", None)
         if release_models and release is not None:
             release()
@@ -386,6 +390,7 @@ def run_report(
         clusters = cluster_claims(corpus.claims, matrix, threshold=threshold,
                                   neighbours=neighbours)
         stats.timings["cluster"] = time.perf_counter() - t
+        stats.peak_rss_mb["cluster"] = _stage_peak_mb()
         t = time.perf_counter()
         comparison = compare(corpus.articles, corpus.claims, clusters, vectors)
         reviews_doc = store.load_reviews()
@@ -395,6 +400,7 @@ def run_report(
         if state:
             findings = [replace(f, new=f.id not in previous) for f in findings]
         stats.timings["compare"] = time.perf_counter() - t
+        stats.peak_rss_mb["compare"] = _stage_peak_mb()
         t = time.perf_counter()
         report = build_report(corpus.articles, corpus.claims, clusters, findings,
                               comparison.entities, corpus.errors, emb.name, stats, reviews_doc)
@@ -407,7 +413,20 @@ def run_report(
             "generated_at": report["generated_at"],
         })
         stats.timings["report"] = time.perf_counter() - t
+        stats.peak_rss_mb["report"] = _stage_peak_mb()
     return RunResult(report, html_path, json_path, findings, corpus.errors, stats)
+
+
+def _stage_peak_mb() -> float:
+    """The process's peak resident memory since the previous call, in MB (Linux: VmHWM,
+    reset by writing 5 to /proc/self/clear_refs); 0 where that cannot be read."""
+    peak = 0.0
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                peak = int(line.split()[1]) / 1024
+        Path("/proc/self/clear_refs").write_text("5")
+    return peak
 
 
 def _trim_heap() -> None:

@@ -828,17 +828,22 @@ def write_report(report: dict[str, Any], out_dir: Path,
     out_dir.mkdir(parents=True, exist_ok=True)
     json_path = out_dir / "report.json"
     html_path = out_dir / "index.html"
-    with atomic_writer(html_path) as fh:  # streamed; a failure leaves the old page in place
-        buf: list[str] = []
-        size = 0
-        for chunk in _html_chunks(report, fragments, used):
-            buf.append(chunk)
-            size += len(chunk)
-            if size >= 1 << 20:
-                fh.write("".join(buf).encode("utf-8"))
-                buf, size = [], 0
-        fh.write("".join(buf).encode("utf-8"))
-    atomic_write_bytes(json_path, payload)
+    # the JSON goes to its temporary file first and is let go of (126 MB at 5,000 articles
+    # need not sit in memory while the page renders); the page is streamed into its own; the
+    # page replaces the old one first, then the JSON; a failure anywhere leaves both old files
+    with atomic_writer(json_path) as jf:
+        jf.write(payload)
+        del payload
+        with atomic_writer(html_path) as fh:
+            buf: list[str] = []
+            size = 0
+            for chunk in _html_chunks(report, fragments, used):
+                buf.append(chunk)
+                size += len(chunk)
+                if size >= 1 << 20:
+                    fh.write("".join(buf).encode("utf-8"))
+                    buf, size = [], 0
+            fh.write("".join(buf).encode("utf-8"))
     if fragment_cache is not None:
         atomic_write_bytes(Path(fragment_cache), orjson.dumps(used), durable=False)
     return html_path, json_path

@@ -69,6 +69,40 @@ def test_previous_lists_that_name_a_vanished_claim_are_not_reused() -> None:
     assert (again.rows < len(kept)).all()
 
 
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_lists_after_claims_vanish_and_others_arrive_equal_a_full_search(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When some claims left (an article changed, a line became boilerplate) and others
+    arrived, only the lists that named a vanished claim and the new claims are searched
+    again; the result is still exactly a full search's."""
+    from crosscheck import cluster as cluster_mod
+
+    rng = np.random.default_rng(seed)
+    texts = [TEXTS[i % len(TEXTS)] + f" {i}" for i in range(60)]
+    claims = _claims(texts)
+    vecs = _random_unit(60, seed=seed)
+    before = nearest_neighbours(claims[:50], vecs[:50], k=4)
+    gone = set(rng.choice(50, size=6, replace=False).tolist())
+    keep = [i for i in range(60) if i not in gone]
+    today = [claims[i] for i in keep]
+    searched_all: list[int] = []  # claims searched against every claim of a script
+    real_search = cluster_mod._search
+
+    def spy(v: np.ndarray, queries: list[int], members: list[int], kk: int) -> object:
+        if len(members) > 10:  # not the merge with the ten new claims
+            searched_all.extend(queries)
+        return real_search(v, queries, members, kk)
+
+    monkeypatch.setattr(cluster_mod, "_search", spy)
+    extended = nearest_neighbours(today, vecs[keep], k=4, previous=before)
+    assert 10 <= len(set(searched_all)) < len(today)  # untouched old lists were kept
+    monkeypatch.setattr(cluster_mod, "_search", real_search)
+    full = nearest_neighbours(today, vecs[keep], k=4)
+    assert np.array_equal(extended.rows, full.rows)
+    assert np.allclose(extended.scores, full.scores)
+
+
 def test_clusters_group_the_same_fact_across_outlets_and_languages() -> None:
     """Claims that state one fact share a cluster, at most one claim per article each."""
     claims = _claims(TEXTS)
