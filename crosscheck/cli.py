@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -83,11 +84,11 @@ def report(
         try:
             result = run_report(
                 [str(p) for p in (paths or [Path("articles")])], out_dir, store, model, primary,
-                progress=progress, notify=lambda m: err.print(m), lock_timeout=wait,
+                progress=progress, notify=lambda m: err.print(escape(m)), lock_timeout=wait,
                 release_models=True,
             )
         except (NoArticles, StoreBusy, ReviewError) as exc:
-            err.print(f"[red]error:[/red] {exc}")
+            err.print(f"[red]error:[/red] {escape(str(exc))}")
             raise typer.Exit(2) from exc
     _print_summary(result)
     if fail_on and any(f.kind == fail_on and f.review.status != "dismissed"
@@ -107,15 +108,18 @@ def _print_summary(result: Any) -> None:
     )
     out.print(
         f"processed {len(st.processed)} new/changed article(s)"
-        + (f" [{', '.join(st.processed[:6])}{'…' if len(st.processed) > 6 else ''}]"
+        + (escape(f" [{', '.join(st.processed[:6])}{'…' if len(st.processed) > 6 else ''}]")
            if st.processed else "")
         + f", reused {len(st.reused)}; embedded {st.embedded} claim(s), "
         f"reused {st.reused_vectors} vector(s)"
         + (f"; dropped {len(st.removed_articles)} removed article(s)"
            if st.removed_articles else "")
     )
+    if st.timings:
+        out.print("[dim]stages: " + " · ".join(f"{k} {v:.2f} s" for k, v in st.timings.items())
+                  + f" (total {sum(st.timings.values()):.2f} s)[/dim]")
     for e in result.errors:
-        err.print(f"[yellow]skipped[/yellow] {e.path}: {e.reason}")
+        err.print(f"[yellow]skipped[/yellow] {escape(e.path)}: {escape(e.reason)}")
     top = [f for f in result.findings if f.kind == "diverge"][:8]
     if top:
         t = Table(title="Top divergences", show_lines=False, expand=False)
@@ -124,9 +128,9 @@ def _print_summary(result: Any) -> None:
         t.add_column("summary", overflow="fold")
         t.add_column("review")
         for f in top:
-            t.add_row(f.id[:8], f.facet, f.summary, f.review.status)
+            t.add_row(f.id[:8], f.facet, escape(f.summary), f.review.status)
         out.print(t)
-    out.print(f"report: {result.html_path}  json: {result.json_path}")
+    out.print(escape(f"report: {result.html_path}  json: {result.json_path}"))
 
 
 @app.command()
@@ -143,7 +147,7 @@ def claims(
         raise typer.Exit(2)
     corpus = load_corpus([str(p) for p in paths])
     for e in corpus.errors:
-        err.print(f"[yellow]skipped[/yellow] {e.path}: {e.reason}")
+        err.print(f"[yellow]skipped[/yellow] {escape(e.path)}: {escape(e.reason)}")
     if fmt == "jsonl":
         for c in corpus.claims:
             sys.stdout.write(json.dumps(claim_to_dict(c), ensure_ascii=False) + "\n")
@@ -157,17 +161,24 @@ def claims(
                 + (f" ({f.subject})" if f.subject else "")
                 for f in c.facets
             )
-            t.add_row(c.article_id, f"{c.start}–{c.end}", c.text, facets)
+            t.add_row(escape(c.article_id), f"{c.start}–{c.end}", escape(c.text), escape(facets))
         out.print(t)
     if not corpus.articles:
         raise typer.Exit(2)
 
 
-def _load_report(path: Path) -> dict[str, Any]:
+def _load_report(path: Path, store: Path | None = None) -> dict[str, Any]:
+    from crosscheck.pipeline import load_report
+    from crosscheck.review import ReviewError
+
     try:
-        return dict(json.loads(path.read_text(encoding="utf-8")))
+        return load_report(path, store)
+    except ReviewError as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(2) from exc
     except (OSError, ValueError) as exc:
-        err.print(f"[red]error:[/red] cannot read {path}: {exc} — run `crosscheck report` first")
+        err.print(f"[red]error:[/red] cannot read {escape(str(path))}: {escape(str(exc))} — run "
+                  "`crosscheck report` first")
         raise typer.Exit(2) from exc
 
 
@@ -176,9 +187,10 @@ def review_list(
     report_path: ReportOpt = Path("reports/report.json"),
     kind: Annotated[str | None, typer.Option("--kind")] = "diverge",
     status: Annotated[str | None, typer.Option("--status")] = None,
+    store: StoreOpt = Path("claims"),
 ) -> None:
     """List findings with their review status (default: divergences)."""
-    rep = _load_report(report_path)
+    rep = _load_report(report_path, store)
     t = Table()
     for col in ("id", "kind", "facet", "status", "summary"):
         t.add_column(col, overflow="fold")
@@ -186,26 +198,27 @@ def review_list(
         if (kind and kind != "all" and f["kind"] != kind) or (
                 status and f["review"]["status"] != status):
             continue
-        t.add_row(f["id"], f["kind"], f["facet"], f["review"]["status"], f["summary"])
+        t.add_row(f["id"], f["kind"], f["facet"], f["review"]["status"], escape(f["summary"]))
     out.print(t)
 
 
 @review_app.command("show")
-def review_show(finding_id: str, report_path: ReportOpt = Path("reports/report.json")) -> None:
+def review_show(finding_id: str, report_path: ReportOpt = Path("reports/report.json"),
+                store: StoreOpt = Path("claims")) -> None:
     """Show one finding: each outlet's own words, and its review."""
-    rep = _load_report(report_path)
+    rep = _load_report(report_path, store)
     found = [f for f in rep["findings"] if f["id"].startswith(finding_id)]
     if len(found) != 1:
-        err.print(f"[red]error:[/red] {len(found)} findings match {finding_id!r}")
+        err.print(f"[red]error:[/red] {len(found)} findings match {escape(repr(finding_id))}")
         raise typer.Exit(2)
     f = found[0]
     outlets = {a["id"]: a.get("outlet") or a["id"] for a in rep["articles"]}
-    out.print(f"[bold]{f['id']}[/bold] {f['kind']} / {f['facet']} — {f['summary']}")
-    out.print(f"review: {f['review']['status']}" + (f" — {f['review']['note']}"
+    out.print(f"[bold]{f['id']}[/bold] {f['kind']} / {f['facet']} — {escape(f['summary'])}")
+    out.print(f"review: {f['review']['status']}" + (f" — {escape(f['review']['note'])}"
                                                      if f["review"]["note"] else ""))
     for v in f["values"]:
-        out.print(f"  [bold]{outlets.get(v['article_id'], v['article_id'])}[/bold] "
-                  f"[{v['start']}:{v['end']}] {v['value']!r}: {v['quote']}")
+        out.print(f"  [bold]{escape(outlets.get(v['article_id'], v['article_id']))}[/bold] "
+                  + escape(f"[{v['start']}:{v['end']}] {v['value']!r}: {v['quote']}"))
 
 
 def _decide(finding_id: str, status: str, note: str | None, store: Path, report_path: Path) -> None:
@@ -216,10 +229,10 @@ def _decide(finding_id: str, status: str, note: str | None, store: Path, report_
     try:
         entry = review_decide(store, finding_id, status, note, report_path)
     except (ReviewError, StoreBusy) as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from exc
     note = f" — {entry['note']}" if entry["note"] else ""
-    out.print(f"{entry['id']}: {entry['status']}{note}")
+    out.print(escape(f"{entry['id']}: {entry['status']}{note}"))
 
 
 NoteOpt = Annotated[str | None, typer.Option("--note", help="Why (kept with the decision).")]
@@ -256,9 +269,9 @@ def review_import_cmd(file: Path, store: StoreOpt = Path("claims")) -> None:
     try:
         n = review_import(store, file)
     except (ReviewError, StoreBusy) as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from exc
-    out.print(f"merged {n} decision(s) into {store / 'reviews.json'}")
+    out.print(escape(f"merged {n} decision(s) into {store / 'reviews.json'}"))
 
 
 def main() -> None:

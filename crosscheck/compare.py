@@ -68,6 +68,29 @@ def _outlet(a: Article) -> str:
     return a.outlet or a.id
 
 
+NAMES_SHOWN = 5  # outlets named in one list of a summary; the rest are counted
+
+
+def _names(outlets: Iterable[str], cap: int = NAMES_SHOWN) -> str:
+    """Outlet names for a one-line summary: each once, in order, the first ``cap`` named and
+    the rest counted ("A, B, C, D, E and 12 more"), so a summary stays a line at 1,000
+    articles. The finding's values still list every article."""
+    names = list(dict.fromkeys(outlets))
+    if len(names) <= cap:
+        return ", ".join(names)
+    return ", ".join(names[:cap]) + f" and {len(names) - cap} more"
+
+
+def _versus(pairs: Iterable[tuple[str, str]], sep: str = " vs ") -> str:
+    """"v1 (outlets) vs v2 (outlets)": (value, outlet) pairs grouped by value, the value
+    most outlets give first (ties in order of appearance), outlet lists capped."""
+    groups: dict[str, list[str]] = {}
+    for value, outlet in pairs:
+        groups.setdefault(value, []).append(outlet)
+    order = sorted(groups, key=lambda v: -len(set(groups[v])))
+    return sep.join(f"{v} ({_names(groups[v])})" for v in order)
+
+
 def _value(c: Claim, f: Facet | None, modality: str | None = None) -> FindingValue:
     return FindingValue(
         article_id=c.article_id,
@@ -289,23 +312,19 @@ def _title_findings(
                 if f.normalized not in seen:
                     seen.add(f.normalized)
                     values.append(_value(c, f))
-        def label(a: str, by_art: dict[str, list[tuple[Claim, Facet]]] = by_art) -> str:
-            surfaces = sorted({f.value for _, f in by_art[a]})
-            return f"{' + '.join(surfaces)} ({_outlet(articles[a])})"
-
+        labels = _versus((" + ".join(sorted({f.value for _, f in by_art[a]})),
+                          _outlet(articles[a])) for a in arts)
         if disjoint:
             kind = "diverge"
-            summary = f"{person}'s title differs: " + " vs ".join(label(a) for a in arts)
+            summary = f"{person}'s title differs: " + labels
             severity = SEVERITY["title"]
         elif len({frozenset(s) for s in sets.values()}) > 1:
             kind = "add_detail"
-            summary = f"{person}'s title is given more fully by some outlets: " + "; ".join(
-                label(a) for a in arts
-            )
+            summary = f"{person}'s title is given more fully by some outlets: " + labels
             severity = 1
         else:
             kind = "agree"
-            summary = f"{person}'s title agrees: " + "; ".join(label(a) for a in arts)
+            summary = f"{person}'s title agrees: " + labels
             severity = 0
         out.append(
             _finding(kind, "title", person, summary, severity, 0.9, (), values, articles, primary,
@@ -354,7 +373,7 @@ def _instrument_findings(
     kinds = sorted(set(dominant.values()))
     if len(kinds) > 1:
         groups = "; ".join(
-            f"{k}: " + ", ".join(_outlet(articles[a]) for a in sorted(dominant) if dominant[a] == k)
+            f"{k}: " + _names(_outlet(articles[a]) for a in sorted(dominant) if dominant[a] == k)
             for k in kinds
         )
         return [
@@ -419,7 +438,7 @@ def _signatory_findings(
     for a in sorted(sets):
         groups[sets[a]].append(_outlet(articles[a]))
     summary = "Who signed differs: " + " vs ".join(
-        f"{' and '.join(sorted(names))} ({', '.join(outs)})"
+        f"{' and '.join(sorted(names))} ({_names(outs)})"
         for names, outs in sorted(groups.items(), key=lambda kv: (-len(kv[1]), sorted(kv[0])))
     )
     return [_finding("diverge", "signatory", "who signed", summary, SEVERITY["signatory"], 0.7,
@@ -500,7 +519,7 @@ def _cluster_findings(
         if len(mods) > 1:
             planned = sorted({_outlet(articles[c.article_id]) for c in cc
                               if _modality(c) == "planned"})
-            notes.append("reported as planned by " + ", ".join(planned) + ", as done by others")
+            notes.append("reported as planned by " + _names(planned) + ", as done by others")
         first: dict[str, Claim] = {}
         for c in cc:
             first.setdefault(c.article_id, c)
@@ -520,11 +539,11 @@ def _cluster_findings(
                 if shared != "claim" else _value(c, None)
                 for c in agreeing.values()
             ]
-            outlets = ", ".join(sorted({_outlet(articles[a]) for a in agreeing}))
+            outlets = _names(sorted({_outlet(articles[a]) for a in agreeing}))
             summary = f"{len(agreeing)} outlets state it compatibly ({outlets})"
             if conflicts:
                 others = sorted({_outlet(articles[a]) for a in first if a not in agreeing})
-                summary += (f"; {', '.join(others)} differ{'s' if len(others) == 1 else ''} on "
+                summary += (f"; {_names(others)} differ{'s' if len(others) == 1 else ''} on "
                             + ", ".join(_FACET_LABEL.get(f, f) for f in conflicts)
                             + " (see the divergence)")
             if notes:
@@ -539,14 +558,14 @@ def _cluster_findings(
             if facet in conflicts or not vals or len(vals) == len(cl.article_ids):
                 continue
             values = [_value(c, f) for a in sorted(vals) for c, f in vals[a]]
-            givers = ", ".join(sorted({_outlet(articles[a]) for a in vals}))
-            silent = ", ".join(sorted({_outlet(articles[a]) for a in cl.article_ids
-                                       if a not in vals}))
-            shown = ", ".join(sorted({v.value for v in values}))
+            givers = sorted({_outlet(articles[a]) for a in vals})
+            silent = sorted({_outlet(articles[a]) for a in cl.article_ids if a not in vals})
+            shown = _names(sorted({v.value for v in values}), cap=3)
             out.append(
                 _finding("add_detail", facet, topic,
-                         f"{givers} add{'s' if len(vals) == 1 else ''} the {facet} ({shown}); "
-                         f"{silent} do{'es' if ', ' not in silent else ''} not give it",
+                         f"{_names(givers)} add{'s' if len(givers) == 1 else ''} the {facet} "
+                         f"({shown}); {_names(silent)} do{'es' if len(silent) == 1 else ''} "
+                         "not give it",
                          1, conf, (cl.id,), values, articles, primary)
             )
     return out
@@ -600,12 +619,12 @@ def _rounding_note(vals: Mapping[str, list[tuple[Claim, Facet]]],
     for a in sorted(vals):
         for _, f in vals[a]:
             by_unit[_units(f.normalized)][a].append(f)
-    shown: list[str] = []
+    shown: list[tuple[str, str]] = []
     for per_art in by_unit.values():
         if len(per_art) < 2 or len({f.normalized for fs in per_art.values() for f in fs}) < 2:
             continue
-        shown += [f"{fs[0].value} ({_outlet(articles[a])})" for a, fs in per_art.items()]
-    return "figures agree within rounding: " + ", ".join(shown) if shown else None
+        shown += [(fs[0].value, _outlet(articles[a])) for a, fs in per_art.items()]
+    return "figures agree within rounding: " + _versus(shown, ", ") if shown else None
 
 
 def _matching_quotes(
@@ -643,13 +662,11 @@ def _diverge_summary(
     facet: str, topic: str, vals: Mapping[str, list[tuple[Claim, Facet]]],
     articles: Mapping[str, Article],
 ) -> str:
-    parts = []
-    for a in sorted(vals):
-        shown = ", ".join(dict.fromkeys(f.value for _, f in vals[a]))
-        parts.append(f"{shown} ({_outlet(articles[a])})")
+    parts = ((", ".join(dict.fromkeys(f.value for _, f in vals[a])), _outlet(articles[a]))
+             for a in sorted(vals))
     label = {"signatory": "who signed", "attribution": "who said it",
              "predicate": "what was agreed", "quote": "quote wording"}.get(facet, facet)
-    return f"{label.capitalize()} differs: " + " vs ".join(parts)
+    return f"{label.capitalize()} differs: " + _versus(parts)
 
 
 def _topic(cc: Sequence[Claim], vectors: Mapping[str, np.ndarray] | None = None) -> str:
@@ -693,7 +710,7 @@ def _finding(
                       if v.article_id != primary and v.normalized not in ref})
         if off:
             summary += f" — deviating from the primary source {_outlet(articles[primary])}: " \
-                       + ", ".join(off)
+                       + _names(off)
             severity += 1
     ident = key if key is not None else tuple(sorted({v.claim_id for v in values}))
     fid = content_id(kind, facet, *ident)

@@ -473,6 +473,24 @@ class _locked:
 # ------------------------------------------------------------------------ reviews
 
 
+def load_report(report_path: str | Path, store_dir: str | Path | None = None) -> dict[str, Any]:
+    """A written ``report.json``, with the review decisions recorded in the store since it was
+    written (``crosscheck review confirm``...) applied to its findings, so a listing shows
+    the decision just made without a re-run. Raises OSError / ValueError when the report
+    cannot be read, ``ReviewError`` when the decisions file is damaged."""
+    import json
+
+    rep = dict(json.loads(Path(report_path).read_text(encoding="utf-8")))
+    if store_dir is not None and (Path(store_dir) / "reviews.json").exists():
+        reviews = Store(Path(store_dir)).load_reviews().get("reviews", {})
+        for f in rep.get("findings", []):
+            r = reviews.get(f.get("id"))
+            if r:
+                f["review"] = {**(f.get("review") or {}), "status": r["status"],
+                               "note": r.get("note", ""), "history": r.get("history", [])}
+    return rep
+
+
 def review_decide(store_dir: str | Path, finding_id: str, status: str, note: str | None = None,
                   report_path: str | Path | None = "reports/report.json") -> dict[str, Any]:
     """Record a decision on a finding (atomically); returns the finding's review entry."""

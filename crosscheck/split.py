@@ -14,8 +14,12 @@ Every claim satisfies ``article.text[claim.start:claim.end] == claim.text``.
 
 from __future__ import annotations
 
+import bisect
+import contextlib
 import itertools
+import os
 import re
+import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -83,16 +87,9 @@ class _LeanKiwi:
             return self.kiwi
         need: set[str] = set()
         for text in texts:
-            flat = _flat(text)
-            for pair in {flat[k : k + 2] for k in range(len(flat) - 1)}:
-                for surface, line in self.index.get(pair, ()):
-                    if surface in flat:
-                        need.add(line)
+            need |= self.index.entries_in(_flat(text))
         need -= self.loaded
         if need:
-            import os
-            import tempfile
-
             fd, path = tempfile.mkstemp(prefix="crosscheck-kiwi-", suffix=".dict")
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -111,23 +108,76 @@ def _flat(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).lower())
 
 
-def _multi_index() -> dict[str, list[tuple[str, str]]] | None:
-    """kiwipiepy_model's ``multi.dict`` entries by the first two characters of their flat
-    surface; None when the file is not where it is expected (the full model is loaded)."""
+class _MultiIndex:
+    """kiwipiepy_model's multi-word entries sorted by their flat surface (lower case, no
+    spaces), for finding the entries a text could match: those starting with one of its
+    character bigrams are a contiguous run of the sorted list (two bisections each)."""
+
+    def __init__(self, flats: list[str], lines: list[str]) -> None:
+        self.flats, self.lines = flats, lines
+
+    def entries_in(self, flat: str) -> set[str]:
+        """The dictionary lines whose flat surface occurs in ``flat``."""
+        found: set[str] = set()
+        flats = self.flats
+        for pair in {flat[k : k + 2] for k in range(len(flat) - 1)}:
+            lo = bisect.bisect_left(flats, pair)
+            hi = bisect.bisect_left(flats, pair + "\U0010ffff", lo)
+            found.update(self.lines[i] for i in range(lo, hi) if flats[i] in flat)
+        return found
+
+
+_INDEX_FORMAT = "crosscheck.kiwi-multi-index/1"
+
+
+def _multi_index() -> _MultiIndex | None:
+    """The multi-word entries of kiwipiepy_model's ``multi.dict`` (``_MultiIndex``); None
+    when the file is not where it is expected (the full model is loaded instead).
+
+    Building it from the 12 MB file costs ~0.7 s, so it is kept in the cache directory
+    (``$CROSSCHECK_CACHE/kiwi/``, beside the converted model), keyed by the file's size and
+    time; an unreadable or unwritable cache only costs the build.
+    """
     try:
         import kiwipiepy_model
 
         path = Path(kiwipiepy_model.__file__).parent / "multi.dict"
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (ImportError, OSError, UnicodeDecodeError):
+        st = path.stat()
+    except (ImportError, OSError):
         return None
-    index: dict[str, list[tuple[str, str]]] = {}
-    for line in lines:
-        if not line or line.startswith("#"):
-            continue
-        surface = line.split("\t", 1)[0].lower().replace(" ", "")
-        if len(surface) >= 2:
-            index.setdefault(surface[:2], []).append((surface, line))
+    from crosscheck.model import default_cache_dir
+
+    tag = f"{getattr(kiwipiepy_model, '__version__', '?')}-{st.st_size}-{st.st_mtime_ns}"
+    cache = default_cache_dir() / "kiwi" / f"multi-{content_id(tag)[:16]}.idx"
+    try:
+        head, flats, lines = cache.read_text(encoding="utf-8").split("\x00")
+        fl, ln = flats.split("\n"), lines.split("\n")
+        if head == f"{_INDEX_FORMAT}\t{tag}\t{len(fl)}" and len(ln) == len(fl):
+            return _MultiIndex(fl, ln)
+    except (OSError, UnicodeDecodeError, ValueError):
+        pass
+    try:
+        raw = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    entries = sorted(
+        (flat, line) for line in raw if line and not line.startswith("#")
+        and len(flat := line.split("\t", 1)[0].lower().replace(" ", "")) >= 2
+        and "\n" not in line and "\x00" not in line
+    )
+    index = _MultiIndex([f for f, _ in entries], [line for _, line in entries])
+    with contextlib.suppress(OSError):
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        body = "\x00".join([f"{_INDEX_FORMAT}\t{tag}\t{len(index.flats)}", "\n".join(index.flats),
+                            "\n".join(index.lines)])
+        fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=".multi-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(body)
+            os.replace(tmp, cache)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
     return index
 
 

@@ -150,3 +150,24 @@ class TestOnlyOneOutlet:
         assert v.value_start is not None and v.value_end is not None
         assert a.text[v.value_start : v.value_end] == "600 jobs"
         assert only.subject.startswith("The plant is expected")
+
+
+class TestManyOutlets:
+    def test_a_summary_groups_outlets_by_value_and_stays_one_line(self) -> None:
+        """Thirty outlets give 11일, one gives 12일: the summary names the odd one out once,
+        groups the thirty under their shared day with a count instead of thirty names, and
+        the finding still carries every outlet's own words."""
+        base = "누리전자와 하람화학은 {d}일 울산에서 수소 저장 공동개발 협약을 체결했다.\n"
+        arts = [_article(f"a{i:02d}", base.format(d=11), f"지역신문{i:02d}") for i in range(30)]
+        arts.append(_article("odd", base.format(d=12), "언덕뉴스"))
+        claims = [c for a in arts for c in claims_of(a)]
+        findings = compare(arts, claims, [_cluster(*claims)]).findings
+        (date,) = _of(findings, "diverge", "date")
+        assert len(date.values) == 31
+        assert date.summary.count("11일") == 1 and date.summary.count("12일") == 1
+        assert "and 25 more" in date.summary and "(언덕뉴스)" in date.summary
+        assert date.summary.index("11일") < date.summary.index("12일")  # the majority first
+        assert len(date.summary) < 200
+        (agree,) = _of(findings, "agree", "place")
+        assert "30 outlets state it compatibly" in agree.summary
+        assert "언덕뉴스 differs on date" in agree.summary and len(agree.summary) < 250

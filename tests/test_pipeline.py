@@ -211,6 +211,31 @@ class TestCli:
         rows = [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
         assert rows and {"id", "article_id", "text", "start", "end", "facets"} <= set(rows[0])
 
+    def test_report_output_keeps_brackets_and_names_the_new_article(
+        self, corpus: Path, tmp_path: Path
+    ) -> None:
+        """The terminal summary shows the ids of the articles it processed and the stage times;
+        text in square brackets (an article id, a note like "[sic]") is printed, not taken
+        for terminal markup and dropped."""
+        runner = CliRunner()
+        common = ["--store", str(tmp_path / "claims"), "--out", str(tmp_path / "reports"),
+                  "--model", "hashing"]
+        assert runner.invoke(app, ["report", str(corpus), *common]).exit_code == 0
+        (corpus / "namhae.md").write_text(NEW_ARTICLE, encoding="utf-8")
+        out = runner.invoke(app, ["report", str(corpus), *common])
+        assert out.exit_code == 0, out.output
+        assert "processed 1 new/changed article(s) [namhae]" in out.output
+        assert "stages: ingest+split" in out.output and "report" in out.output
+        rep = json.loads((tmp_path / "reports" / "report.json").read_text(encoding="utf-8"))
+        fid = next(f["id"] for f in rep["findings"] if f["kind"] == "diverge")
+        report_opt = ["--report", str(tmp_path / "reports" / "report.json")]
+        done = runner.invoke(app, ["review", "confirm", fid, "--note", "[sic] in the original",
+                                   "--store", str(tmp_path / "claims"), *report_opt])
+        assert "[sic] in the original" in done.output
+        shown = runner.invoke(app, ["review", "show", fid, *report_opt, "--store",
+                                    str(tmp_path / "claims")])
+        assert shown.exit_code == 0 and "review: confirmed — [sic] in the original" in shown.output
+
     def test_version_and_help(self) -> None:
         """--version prints the version; every command has --help."""
         runner = CliRunner()

@@ -6,6 +6,7 @@ Every sentence here is invented for the test.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -326,3 +327,24 @@ class TestLeanAnalyser:
         assert any("젠슨 황" in entry for entry in lean.loaded)
         assert ("젠슨 황", "NNP") in [(form, tag) for form, tag, _, _ in got[-1]]
 
+
+    def test_multi_word_index_is_cached_and_a_damaged_cache_is_rebuilt(
+        self, tmp_path: Any, monkeypatch: Any
+    ) -> None:
+        """The sorted multi-word index is written to the cache folder once and read back the
+        same; a truncated cache file is rebuilt, never trusted."""
+        from crosscheck import split
+
+        monkeypatch.setenv("CROSSCHECK_CACHE", str(tmp_path))
+        built = split._multi_index()
+        assert built is not None and len(built.flats) > 200_000
+        (cache,) = (tmp_path / "kiwi").glob("multi-*.idx")
+        again = split._multi_index()
+        assert again is not None and again.flats == built.flats and again.lines == built.lines
+        flat = split._flat("젠슨 황 엔비디아 CEO는 도널드 트럼프 대통령과 만났다.")
+        assert any(line.startswith("젠슨 황\t") for line in again.entries_in(flat))
+        whole = cache.read_bytes()
+        for cut in (1000, len(whole) - 1000):  # in the surfaces; in the dictionary lines
+            cache.write_bytes(whole[:cut])
+            rebuilt = split._multi_index()
+            assert rebuilt is not None and rebuilt.lines == built.lines
