@@ -392,10 +392,17 @@ def _instrument_findings(
 # --------------------------------------------------------------------------- signatories
 
 
+@lru_cache(maxsize=65_536)
+def _tells_signing(text: str) -> bool:
+    """Does ``text`` tell a signing (and not of an earlier deal)? Memoised: outlets repeat
+    their sentences, and both patterns are long alternations."""
+    return bool(_SIGN.search(text)) and not _OTHER_DEAL.search(text)
+
+
 def _signers(c: Claim, canon: Mapping[str, str]) -> list[tuple[Claim, Facet]]:
     """The people a claim says sign (as ``signatory`` facets, canonical names), if it tells a
     signing: named outside quotes, in a claim not about an earlier deal."""
-    if not _SIGN.search(c.text) or _OTHER_DEAL.search(c.text):
+    if not _tells_signing(c.text):
         return []
     quotes = [(f.start, f.end) for f in c.facets if f.type == "quote"]
     out: list[tuple[Claim, Facet]] = []
@@ -448,21 +455,28 @@ def _signatory_findings(
 # --------------------------------------------------------------------------- clusters
 
 
-def _cluster_values(
-    cluster_claims: Sequence[Claim], facet: str, canon: Mapping[str, str]
-) -> dict[str, list[tuple[Claim, Facet]]]:
+def _facets_by_type(cluster_claims: Sequence[Claim]) -> dict[str, list[tuple[Claim, Facet]]]:
+    """A cluster's facets by type, each with its claim, in claim order (read once per
+    cluster, then asked for each facet type)."""
     out: dict[str, list[tuple[Claim, Facet]]] = defaultdict(list)
     for c in cluster_claims:
         for f in c.facets:
-            if f.type != facet:
+            out[f.type].append((c, f))
+    return out
+
+
+def _cluster_values(
+    by_type: Mapping[str, list[tuple[Claim, Facet]]], facet: str, canon: Mapping[str, str]
+) -> dict[str, list[tuple[Claim, Facet]]]:
+    out: dict[str, list[tuple[Claim, Facet]]] = defaultdict(list)
+    for c, f in by_type.get(facet, ()):
+        if facet == "attribution":
+            # only people are compared: "the ministry said" vs "Yoon said" is not a conflict
+            name = canon.get(f.normalized)
+            if name is None:
                 continue
-            if facet == "attribution":
-                # only people are compared: "the ministry said" vs "Yoon said" is not a conflict
-                name = canon.get(f.normalized)
-                if name is None:
-                    continue
-                f = Facet(f.type, f.value, name, f.start, f.end, f.subject)
-            out[c.article_id].append((c, f))
+            f = Facet(f.type, f.value, name, f.start, f.end, f.subject)
+        out[c.article_id].append((c, f))
     return out
 
 
@@ -476,13 +490,14 @@ def _cluster_findings(
         if len(cl.article_ids) < 2:
             continue
         cc = [by_id[i] for i in cl.claim_ids]
+        by_type = _facets_by_type(cc)
         conf = _cohesion(cc, vectors)
         topic = _topic(cc, vectors)
         conflicts: list[str] = []
         conflict_sets: dict[str, dict[str, set[str]]] = {}
         notes: list[str] = []
         for facet in _CLUSTER_FACETS:
-            vals = _cluster_values(cc, facet, canon)
+            vals = _cluster_values(by_type, facet, canon)
             sets = {a: {f.normalized for _, f in v} for a, v in vals.items()}
             arts = sorted(sets)
             # outlets often give the very same values: compare each distinct set once (a set
@@ -554,7 +569,7 @@ def _cluster_findings(
             )
         # facets given by some outlets of the cluster and not by others
         for facet in _DETAIL_FACETS:
-            vals = _cluster_values(cc, facet, canon)
+            vals = _cluster_values(by_type, facet, canon)
             if facet in conflicts or not vals or len(vals) == len(cl.article_ids):
                 continue
             values = [_value(c, f) for a in sorted(vals) for c, f in vals[a]]
@@ -589,26 +604,35 @@ def _agreeing_core(arts: Sequence[str], conflict_sets: Mapping[str, Mapping[str,
     if not conflict_sets:
         return list(arts)
     facets = sorted(conflict_sets)
-    versions: dict[tuple[frozenset[str], ...], list[str]] = defaultdict(list)
+    # per facet, the distinct value sets the articles give and which pairs of them conflict
+    # (each pair judged once); a version is an article's value set on every facet
+    value_ids: list[dict[str, int]] = []
+    clash_by_facet: list[np.ndarray] = []
+    for facet in facets:
+        distinct: dict[frozenset[str], int] = {}
+        value_ids.append({a: distinct.setdefault(frozenset(conflict_sets[facet].get(a, ())),
+                                                 len(distinct)) for a in arts})
+        sets = list(distinct)
+        m = np.zeros((len(sets), len(sets)), dtype=bool)
+        for i, x in enumerate(sets):
+            for j in range(i + 1, len(sets)):
+                m[i, j] = m[j, i] = _conflict(facet, set(x), set(sets[j]))
+        clash_by_facet.append(m)
+    versions: dict[tuple[int, ...], list[str]] = defaultdict(list)
     for a in arts:
-        versions[tuple(frozenset(conflict_sets[f].get(a, ())) for f in facets)].append(a)
+        versions[tuple(ids[a] for ids in value_ids)].append(a)
     keys = sorted(versions, key=lambda k: versions[k][0])
-
-    def clash(x: tuple[frozenset[str], ...], y: tuple[frozenset[str], ...]) -> bool:
-        return any(_conflict(f, set(vx), set(vy)) for f, vx, vy in zip(facets, x, y,
-                                                                          strict=True))
-
-    clashes = {(x, y): clash(x, y) for i, x in enumerate(keys) for y in keys[i + 1 :]}
-
-    def clashes_with(x: tuple[frozenset[str], ...], y: tuple[frozenset[str], ...]) -> bool:
-        return x != y and clashes.get((x, y), clashes.get((y, x), False))
-
-    foes = {x: sum(len(versions[y]) for y in keys if clashes_with(x, y)) for x in keys}
-    chosen: list[tuple[frozenset[str], ...]] = []
-    for x in sorted(keys, key=lambda k: (foes[k], -len(versions[k]), versions[k][0])):
-        if not any(clashes_with(x, y) for y in chosen):
-            chosen.append(x)
-    return sorted(a for x in chosen for a in versions[x])
+    idx = np.array(keys, dtype=np.int64).reshape(len(keys), len(facets))
+    clash = np.zeros((len(keys), len(keys)), dtype=bool)
+    for f, m in enumerate(clash_by_facet):
+        clash |= m[idx[:, f][:, None], idx[:, f][None, :]]
+    sizes = np.array([len(versions[k]) for k in keys], dtype=np.int64)
+    foes = clash.astype(np.int64) @ sizes  # how many articles each version clashes with
+    chosen = np.zeros(len(keys), dtype=bool)
+    for v in sorted(range(len(keys)), key=lambda u: (foes[u], -sizes[u], versions[keys[u]][0])):
+        if not (clash[v] & chosen).any():
+            chosen[v] = True
+    return sorted(a for v in np.flatnonzero(chosen) for a in versions[keys[int(v)]])
 
 
 def _rounding_note(vals: Mapping[str, list[tuple[Claim, Facet]]],

@@ -64,14 +64,19 @@ class _Piece:
 
 
 class _LeanKiwi:
-    """Kiwi without its 252,000-entry multi-word dictionary, plus the entries the texts use.
+    """Kiwi without its multi-word dictionary while no text needs it; the full model after.
 
     Loading kiwipiepy's full model costs ~5.4 s (2 s to load, 3.2 s to build on first use)
-    and 0.5 GB; without ``multi.dict`` (multi-word proper nouns: 젠슨 황, 도널드 트럼프) it
-    costs ~2.3 s and 0.33 GB. The entries a batch of texts could match (those whose
-    characters, spaces removed, occur in a text) are added before analysing it, so the
-    analyses equal the full model's (an entry absent from a text cannot match in it): a
-    re-run with one new Korean article is ~3 s faster.
+    and 0.5 GB; most of it is ``multi.dict`` (252,000 multi-word proper nouns: 젠슨 황,
+    도널드 트럼프). Without it Kiwi costs ~1.6 s. A text in which no multi-word entry's
+    surface occurs (spaces removed, case folded) is analysed exactly as by the full model:
+    an entry absent from a text cannot match in it. The first batch of texts in which one
+    does occur switches this analyser to the full model, for good.
+
+    (Adding only the entries a text can match, as user words, is *not* equivalent: Kiwi
+    weighs user words differently from its built-in dictionary, e.g. 다니엘 데이 루이스
+    becomes one token where the full model gives three; and an alias entry fails to load
+    without the name it points to.)
     """
 
     def __init__(self, full: bool = False) -> None:
@@ -79,25 +84,16 @@ class _LeanKiwi:
 
         self.index = None if full else _multi_index()
         self.kiwi: Any = Kiwi(load_multi_dict=self.index is None)
-        self.loaded: set[str] = set()
+        self.upgraded = False
 
     def for_texts(self, texts: list[str]) -> Any:
-        """The analyser, with the multi-word entries ``texts`` need loaded."""
-        if self.index is None:
-            return self.kiwi
-        need: set[str] = set()
-        for text in texts:
-            need |= self.index.entries_in(_flat(text))
-        need -= self.loaded
-        if need:
-            fd, path = tempfile.mkstemp(prefix="crosscheck-kiwi-", suffix=".dict")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    fh.write("\n".join(sorted(need)) + "\n")
-                self.kiwi.load_user_dictionary(path)
-            finally:
-                os.unlink(path)
-            self.loaded |= need
+        """The analyser for ``texts``: the lean one if no multi-word name can occur in them."""
+        if self.index is not None and any(self.index.occurs_in(_flat(t)) for t in texts):
+            from kiwipiepy import Kiwi
+
+            self.kiwi = Kiwi()
+            self.index = None
+            self.upgraded = True
         return self.kiwi
 
 
@@ -109,32 +105,35 @@ def _flat(text: str) -> str:
 
 
 class _MultiIndex:
-    """kiwipiepy_model's multi-word entries sorted by their flat surface (lower case, no
-    spaces), for finding the entries a text could match: those starting with one of its
-    character bigrams are a contiguous run of the sorted list (two bisections each)."""
+    """The flat surfaces (``_flat``) of kiwipiepy_model's multi-word entries, sorted: those
+    starting with a text's character bigram are a contiguous run (two bisections each)."""
 
-    def __init__(self, flats: list[str], lines: list[str]) -> None:
-        self.flats, self.lines = flats, lines
+    def __init__(self, flats: list[str]) -> None:
+        self.flats = flats
+        self.single = {f for f in flats if len(f) == 1}  # no bigram of their own
 
-    def entries_in(self, flat: str) -> set[str]:
-        """The dictionary lines whose flat surface occurs in ``flat``."""
-        found: set[str] = set()
+    def found_in(self, flat: str) -> set[str]:
+        """The entries' flat surfaces that occur in ``flat``."""
+        found = {ch for ch in self.single if ch in flat}
         flats = self.flats
         for pair in {flat[k : k + 2] for k in range(len(flat) - 1)}:
             lo = bisect.bisect_left(flats, pair)
             hi = bisect.bisect_left(flats, pair + "\U0010ffff", lo)
-            found.update(self.lines[i] for i in range(lo, hi) if flats[i] in flat)
+            found.update(flats[i] for i in range(lo, hi) if flats[i] in flat)
         return found
 
+    def occurs_in(self, flat: str) -> bool:
+        return bool(self.found_in(flat))
 
-_INDEX_FORMAT = "crosscheck.kiwi-multi-index/1"
+
+_INDEX_FORMAT = "crosscheck.kiwi-multi-index/5"
 
 
 def _multi_index() -> _MultiIndex | None:
     """The multi-word entries of kiwipiepy_model's ``multi.dict`` (``_MultiIndex``); None
     when the file is not where it is expected (the full model is loaded instead).
 
-    Building it from the 12 MB file costs ~0.7 s, so it is kept in the cache directory
+    Building it from the 12 MB file costs ~1 s, so it is kept in the cache directory
     (``$CROSSCHECK_CACHE/kiwi/``, beside the converted model), keyed by the file's size and
     time; an unreadable or unwritable cache only costs the build.
     """
@@ -150,30 +149,28 @@ def _multi_index() -> _MultiIndex | None:
     tag = f"{getattr(kiwipiepy_model, '__version__', '?')}-{st.st_size}-{st.st_mtime_ns}"
     cache = default_cache_dir() / "kiwi" / f"multi-{content_id(tag)[:16]}.idx"
     try:
-        head, flats, lines = cache.read_text(encoding="utf-8").split("\x00")
-        fl, ln = flats.split("\n"), lines.split("\n")
-        if head == f"{_INDEX_FORMAT}\t{tag}\t{len(fl)}" and len(ln) == len(fl):
-            return _MultiIndex(fl, ln)
+        head, body = cache.read_text(encoding="utf-8").split("\x00")
+        flats = body.split("\n")
+        if head == f"{_INDEX_FORMAT}\t{tag}\t{len(flats)}":
+            return _MultiIndex(flats)
     except (OSError, UnicodeDecodeError, ValueError):
         pass
     try:
         raw = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return None
-    entries = sorted(
-        (flat, line) for line in raw if line and not line.startswith("#")
-        and len(flat := line.split("\t", 1)[0].lower().replace(" ", "")) >= 2
-        and "\n" not in line and "\x00" not in line
-    )
-    index = _MultiIndex([f for f, _ in entries], [line for _, line in entries])
+    # every entry, even one whose flat surface is a single character (it then occurs in
+    # nearly any text: the full model is used, which is always right)
+    flats = sorted({flat for line in raw if line.strip() and not line.startswith("#")
+                    and (flat := _flat(line.split("\t", 1)[0]))
+                    and "\n" not in flat and "\x00" not in flat})
+    index = _MultiIndex(flats)
     with contextlib.suppress(OSError):
         cache.parent.mkdir(parents=True, exist_ok=True)
-        body = "\x00".join([f"{_INDEX_FORMAT}\t{tag}\t{len(index.flats)}", "\n".join(index.flats),
-                            "\n".join(index.lines)])
         fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=".multi-", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(body)
+                fh.write(f"{_INDEX_FORMAT}\t{tag}\t{len(flats)}\x00" + "\n".join(flats))
             os.replace(tmp, cache)
         finally:
             with contextlib.suppress(OSError):
