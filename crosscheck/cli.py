@@ -96,6 +96,37 @@ def report(
         raise typer.Exit(1)
 
 
+@app.command()
+def watch(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Article files or folders.")] = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("reports"),
+    model: Annotated[str | None, typer.Option(
+        "--model", help="Sentence-transformers model name or path (default: embedded e5-small)."
+    )] = None,
+    primary: Annotated[Path | None, typer.Option(
+        "--primary", help="The article to treat as the reference source.")] = None,
+    store: StoreOpt = Path("claims"),
+    interval: Annotated[float, typer.Option(
+        "--interval", help="Seconds between checks for new or changed articles.")] = 10.0,
+) -> None:
+    """Rebuild the report whenever articles (or review decisions) change; Ctrl-C stops.
+
+    The model and the Korean analyser stay loaded, so a new article is in the report within
+    seconds of landing in the folder."""
+    from crosscheck.pipeline import watch as watch_loop
+
+    def shown(result: Any) -> None:
+        _print_summary(result)
+        out.print(f"[dim]watching {escape(', '.join(map(str, paths or [Path('articles')])))} "
+                  f"(every {interval:g} s; Ctrl-C stops)[/dim]")
+
+    runs = watch_loop([str(p) for p in (paths or [Path("articles")])], out_dir, store, model,
+                      primary, interval, on_result=shown,
+                      on_error=lambda e: err.print(f"[red]error:[/red] {escape(str(e))}"),
+                      notify=lambda m: err.print(escape(m)))
+    out.print(f"stopped after {runs} report(s)")
+
+
 def _print_summary(result: Any) -> None:
     s = result.report["summary"]
     st = result.stats

@@ -128,6 +128,7 @@ class ValueView:
     href: str
     claim_id: str
     group: int
+    tone: int  # min(group, 3): the colour class of the value (the 4th value on share one)
 
 
 @dataclass(frozen=True)
@@ -419,6 +420,7 @@ def _finding_view(f: dict[str, Any], articles: dict[str, ArticleView],
                 else "",
                 claim_id=_str(v.get("claim_id")),
                 group=group,
+                tone=min(group, 3),
             )
         )
     article_ids = list(dict.fromkeys(_str(v.get("article_id")) for v in f.get("values") or []))
@@ -831,10 +833,12 @@ def write_report(report: dict[str, Any], out_dir: Path,
     # the JSON goes to its temporary file first and is let go of (126 MB at 5,000 articles
     # need not sit in memory while the page renders); the page is streamed into its own; the
     # page replaces the old one first, then the JSON; a failure anywhere leaves both old files
-    with atomic_writer(json_path) as jf:
+    # not fsynced (durable=False): both files are outputs a re-run rebuilds from the store;
+    # the atomic replace still means a reader never sees half a file
+    with atomic_writer(json_path, durable=False) as jf:
         jf.write(payload)
         del payload
-        with atomic_writer(html_path) as fh:
+        with atomic_writer(html_path, durable=False) as fh:
             buf: list[str] = []
             size = 0
             for chunk in _html_chunks(report, fragments, used):

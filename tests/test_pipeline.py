@@ -192,6 +192,39 @@ class TestReviews:
         assert f2.review.status == "dismissed" and f2.review.note == "translation variant"
 
 
+class TestWatch:
+    def test_watch_rebuilds_on_a_new_article_and_on_a_decision(
+        self, corpus: Path, tmp_path: Path
+    ) -> None:
+        """`crosscheck watch` builds the report, then again only when something changed: a
+        new article (only it is processed) and a review decision (shown without any article
+        being redone); between changes it only sleeps."""
+        from crosscheck import split
+        from crosscheck.pipeline import review_decide, watch
+
+        results: list[Any] = []
+        naps: list[float] = []
+
+        def nap(seconds: float) -> None:
+            naps.append(seconds)
+            if len(naps) == 2:  # nothing changed for one check, then an article arrives
+                (corpus / "namhae.md").write_text(NEW_ARTICLE, encoding="utf-8")
+            elif len(naps) == 3:
+                fid = next(f.id for f in results[-1].findings if f.kind == "diverge")
+                review_decide(tmp_path / "claims", fid, "dismissed", "wire copy",
+                              tmp_path / "reports" / "report.json")
+
+        runs = watch([corpus], tmp_path / "reports", tmp_path / "claims", interval=5,
+                     on_result=results.append, max_runs=3, sleep=nap,
+                     embedder=HashingEmbedder())
+        assert runs == 3 and naps == [5, 5, 5]
+        assert results[1].stats.processed == ["namhae"]
+        assert results[2].stats.processed == []
+        assert any(f.review.status == "dismissed" and f.review.note == "wire copy"
+                   for f in results[2].findings)
+        assert split._lean.cache_info().currsize == 1  # the analyser stayed loaded
+
+
 class TestPrimary:
     def test_primary_source_named_in_divergences(self, corpus: Path, tmp_path: Path) -> None:
         """With a primary article, divergences name the outlets that deviate from it."""
