@@ -398,6 +398,12 @@ def rerun_with_one_more(workdir: Path, size: int, embedder: str) -> dict[str, An
         rep = json.loads((workdir / f"out-{tag}" / "report.json").read_text(encoding="utf-8"))
         s = rep["summary"]
         out[f"rerun_{tag}_s"] = wall
+        # the CLI prints its stage times ("stages: ingest+split 0.66 s · embed 0.18 s ...")
+        flat = " ".join(_out.split())
+        if "stages:" in flat:
+            out[f"rerun_{tag}_stages_s"] = {
+                k: float(v) for k, v in re.findall(r"([a-z+]+) ([\d.]+) s",
+                                                   flat.split("stages:", 1)[1].split("(total")[0])}
         out[f"rerun_{tag}_processed"] = s["processed_articles"]
         out[f"rerun_{tag}_embedded"] = s["embedded_claims"]
     out["rerun_s"] = out["rerun_en_s"]
@@ -429,6 +435,7 @@ def resident(workdir: Path, embedder_name: str) -> dict[str, Any]:
         if landed:
             tag, t = landed[-1]
             out[f"watch_{tag[:2]}_s"] = time.perf_counter() - t
+            out[f"watch_{tag[:2]}_stages_s"] = dict(result.stats.timings)
             out[f"watch_{tag[:2]}_processed"] = len(result.stats.processed)
 
     watch([workdir / "corpus"], workdir / "out-watch", workdir / "claims", embedder=emb,
