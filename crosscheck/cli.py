@@ -32,6 +32,13 @@ err = Console(stderr=True)
 
 StoreOpt = Annotated[Path, typer.Option("--store", help="Claim store folder.")]
 ReportOpt = Annotated[Path, typer.Option("--report", help="The report.json the ids refer to.")]
+# the options `report` and `watch` share
+PathsArg = Annotated[list[Path] | None, typer.Argument(help="Article files or folders.")]
+OutOpt = Annotated[Path, typer.Option("--out", help="Output folder.")]
+ModelOpt = Annotated[str | None, typer.Option(
+    "--model", help="Sentence-transformers model name or path (default: embedded e5-small).")]
+PrimaryOpt = Annotated[Path | None, typer.Option(
+    "--primary", help="The article to treat as the reference source.")]
 
 
 def _version(value: bool) -> None:
@@ -50,13 +57,10 @@ def main_callback(
 
 @app.command()
 def report(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Article files or folders.")] = None,
-    out_dir: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("reports"),
-    model: Annotated[str | None, typer.Option(
-        "--model", help="Sentence-transformers model name or path (default: embedded e5-small)."
-    )] = None,
-    primary: Annotated[Path | None, typer.Option(
-        "--primary", help="The article to treat as the reference source.")] = None,
+    paths: PathsArg = None,
+    out_dir: OutOpt = Path("reports"),
+    model: ModelOpt = None,
+    primary: PrimaryOpt = None,
     store: StoreOpt = Path("claims"),
     fail_on: Annotated[str | None, typer.Option(
         "--fail-on", help="Exit 1 when open findings of this kind exist (e.g. diverge).")] = None,
@@ -98,13 +102,10 @@ def report(
 
 @app.command()
 def watch(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Article files or folders.")] = None,
-    out_dir: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("reports"),
-    model: Annotated[str | None, typer.Option(
-        "--model", help="Sentence-transformers model name or path (default: embedded e5-small)."
-    )] = None,
-    primary: Annotated[Path | None, typer.Option(
-        "--primary", help="The article to treat as the reference source.")] = None,
+    paths: PathsArg = None,
+    out_dir: OutOpt = Path("reports"),
+    model: ModelOpt = None,
+    primary: PrimaryOpt = None,
     store: StoreOpt = Path("claims"),
     interval: Annotated[float, typer.Option(
         "--interval", help="Seconds between checks for new or changed articles.")] = 10.0,

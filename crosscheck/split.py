@@ -17,9 +17,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import itertools
-import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -164,18 +162,12 @@ def _multi_index() -> _MultiIndex | None:
     flats = sorted({flat for line in raw if line.strip() and not line.startswith("#")
                     and (flat := _flat(line.split("\t", 1)[0]))
                     and "\n" not in flat and "\x00" not in flat})
-    index = _MultiIndex(flats)
+    from crosscheck.store import atomic_write_bytes
+
     with contextlib.suppress(OSError):
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=".multi-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(f"{_INDEX_FORMAT}\t{tag}\t{len(flats)}\x00" + "\n".join(flats))
-            os.replace(tmp, cache)
-        finally:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-    return index
+        body = f"{_INDEX_FORMAT}\t{tag}\t{len(flats)}\x00" + "\n".join(flats)
+        atomic_write_bytes(cache, body.encode("utf-8"), durable=False)
+    return _MultiIndex(flats)
 
 
 LEAN_UP_TO = 20
