@@ -25,7 +25,7 @@ import numpy as np
 
 from crosscheck.embed import Vectors
 from crosscheck.models import Claim, Cluster, content_id
-from crosscheck.split import is_hangul_text
+from crosscheck.scripts import is_hangul_text
 
 DEFAULT_THRESHOLD = 0.88
 LINKAGE_THRESHOLD = 0.88

@@ -1,16 +1,23 @@
-"""Stage 5: compare what the outlets say, fact by fact, and type every difference.
+"""Stage 5: compare what the outlets say, value by value, and type every difference.
 
-Two scopes:
+Three scopes:
 
-* **corpus-wide**: each person's title across all articles (장관 here, 부총리 there), and the
-  instrument the event produced (MOU vs agreement), taken from each article's own framing;
-* **per cluster** (one fact as told by several outlets): numbers (rounding is not a
-  divergence), dates, places, who signed, who said it, the direction of a commitment
-  (export controls vs export promotion) and quote wording. A cluster with no conflict is an
-  ``agree``; a facet only some outlets give is ``add_detail``; a claim in no cluster is a fact
-  only its outlet gives (``add_detail`` under that outlet).
+* **slots** (values that answer one question, :mod:`crosscheck.slots`), within an event
+  (:mod:`crosscheck.events`): figures (rounding and hedges are not divergences), dates
+  (compared at the granularity both give), places (a city lies in its country). A slot whose
+  values agree is an ``agree``; one that holds another value is a ``diverge``, rated
+  ``likely`` or ``possible`` by a confidence calibrated on labelled corpora
+  (:mod:`crosscheck.calibration`);
+* **entities** (one person across scripts, :mod:`crosscheck.entities`): each person's title
+  (장관 here, 부총리 there), who signed; and the instrument the event produced (MOU vs
+  agreement), from each article's own framing;
+* **claim clusters** (one fact as told by several outlets): quote wording, who said it and
+  the direction of a commitment; the fact as a whole as an ``agree``; a claim in no cluster
+  is a fact only its outlet gives (``add_detail``).
 
-Every finding carries, per article, the value, its normalised form and the exact quote.
+Every finding carries, per article, the value, its normalised form and the exact quote; a
+divergence sets its sides' representative values against each other and lists the outlets
+that agree with a side in ``corroborating``.
 """
 
 from __future__ import annotations
@@ -19,40 +26,44 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 import numpy as np
-from rapidfuzz.distance import Indel
 
-from crosscheck.facets import GENERIC_DOC_TYPES
+from crosscheck import calibration, lang, slots
+from crosscheck.entities import person_groups
+from crosscheck.lang.numbers import parse_normalized
 from crosscheck.models import (
     Article,
     Claim,
     Cluster,
     Entity,
+    Event,
     Facet,
     Finding,
     FindingValue,
     Mention,
     content_id,
 )
+from crosscheck.scripts import script_of
 
 SEVERITY = {
     "document_type": 5, "title": 4, "number": 4, "date": 4, "signatory": 4, "place": 3,
     "predicate": 3, "attribution": 3, "quote": 2,
 }
-_CLUSTER_FACETS = ("number", "date", "place", "predicate", "attribution", "quote")
-_DETAIL_FACETS = ("number", "date", "place", "person")
-# a person signs: 서명했다 / 서명한다 / 장관과 서명 (not 서명식, the ceremony); signed, signs,
-# inked, signing the (not "after the signing", a noun)
+_FACET_LABEL = {"signatory": "who signed", "attribution": "who said it",
+                "predicate": "what was agreed", "quote": "quote wording",
+                "document_type": "instrument", "number": "figure"}
 _SIGN = re.compile(
     r"서명(?!식)|\bsign(?:ed|s)?\b(?!\s+(?:of|that)\b)|\bsigning\s+(?:the|a|an)\b|\binked\b"
-    r"|signator", re.IGNORECASE,
+    r"|signator|署名|調印", re.IGNORECASE,
 )
 _OTHER_DEAL = re.compile(
     r"바 있다|바 있는|앞서|이미|이전에|earlier|previously|already|similar|유사한|같은 내용의"
 )
+SIGNED_INSTRUMENTS = frozenset({"mou", "moc", "agreement", "treaty", "joint_declaration"})
+"""Document types one signs (an event's instrument); releases (fact sheets, statements,
+press releases) and rulings are other documents."""
 
 
 @dataclass(frozen=True)
@@ -73,22 +84,24 @@ NAMES_SHOWN = 5  # outlets named in one list of a summary; the rest are counted
 
 def _names(outlets: Iterable[str], cap: int = NAMES_SHOWN) -> str:
     """Outlet names for a one-line summary: each once, in order, the first ``cap`` named and
-    the rest counted ("A, B, C, D, E and 12 more"), so a summary stays a line at 1,000
-    articles. The finding's values still list every article."""
+    the rest counted ("A, B, C, D, E and 12 more")."""
     names = list(dict.fromkeys(outlets))
     if len(names) <= cap:
         return ", ".join(names)
     return ", ".join(names[:cap]) + f" and {len(names) - cap} more"
 
 
-def _versus(pairs: Iterable[tuple[str, str]], sep: str = " vs ") -> str:
+def _versus(pairs: Iterable[tuple[str, str]], sep: str = " vs ", groups_shown: int = 3) -> str:
     """"v1 (outlets) vs v2 (outlets)": (value, outlet) pairs grouped by value, the value
-    most outlets give first (ties in order of appearance), outlet lists capped."""
+    most outlets give first, at most ``groups_shown`` groups (the rest counted)."""
     groups: dict[str, list[str]] = {}
     for value, outlet in pairs:
         groups.setdefault(value, []).append(outlet)
     order = sorted(groups, key=lambda v: -len(set(groups[v])))
-    return sep.join(f"{v} ({_names(groups[v])})" for v in order)
+    shown = sep.join(f"{v} ({_names(groups[v])})" for v in order[:groups_shown])
+    if len(order) > groups_shown:
+        shown += f" and {len(order) - groups_shown} more values"
+    return shown
 
 
 def _value(c: Claim, f: Facet | None, modality: str | None = None) -> FindingValue:
@@ -113,589 +126,9 @@ def _modality(c: Claim) -> str | None:
     return None
 
 
-@lru_cache(maxsize=1 << 16)
-def _parse_number(norm: str) -> tuple[Decimal, str, bool] | None:
-    approx = norm.startswith("~")
-    parts = norm.lstrip("~").split(" ", 1)
-    try:
-        value = Decimal(parts[0])
-    except InvalidOperation:
-        return None
-    return value, parts[1] if len(parts) > 1 else "", approx
-
-
-@lru_cache(maxsize=1 << 16)
-def numbers_compatible(a: str, b: str) -> bool:
-    """True when two normalised numbers state the same figure, rounding allowed.
-
-    3370만 달러 ≈ 33.7 million dollars ≈ 약 3400만 달러 agree; 4,500 vs 45,000 do not.
-    """
-    pa, pb = _parse_number(a), _parse_number(b)
-    if pa is None or pb is None or pa[1] != pb[1]:
-        return a == b
-    va, vb = pa[0], pb[0]
-    if va == vb:
-        return True
-    if va == 0 or vb == 0:
-        return False
-    # one is the other rounded to its own precision (significant digits)
-    for x, y in ((va, vb), (vb, va)):
-        digits = len(format(x.normalize(), "f").replace(".", "").strip("0")) or 1
-        if digits <= 3 and _round_sig(y, digits) == x.normalize():
-            return True
-    rel = abs(va - vb) / max(abs(va), abs(vb))
-    return rel <= Decimal("0.02") or ((pa[2] or pb[2]) and rel <= Decimal("0.05"))
-
-
-def _round_sig(x: Decimal, digits: int) -> Decimal:
-    if x == 0:
-        return x
-    exp = x.adjusted() - digits + 1
-    return x.quantize(Decimal(1).scaleb(exp)).normalize()
-
-
-QUOTE_ALIKE = 0.6
-"""Two quotes at least this similar (``_ratio``) are one quote; below, different quotes."""
-QUOTE_SAME = 0.9
-"""From this similarity on, two renderings of a quote are the same words (no divergence)."""
-
-
-@lru_cache(maxsize=1 << 16)
-def _ratio(a: str, b: str) -> float:
-    """How alike two quotes' words are: 1 - normalised Indel distance (rapidfuzz; in C++).
-
-    Calibrated against ``difflib.SequenceMatcher.ratio`` with its thresholds 0.5 / 0.9 on
-    every pair of quotes of the sample corpus and the seeds: with ``QUOTE_ALIKE`` 0.6 the
-    two give the same decision on all of them (Indel scores unrelated text a little higher).
-    """
-    if a == b:
-        return 1.0
-    return float(Indel.normalized_similarity(a, b))
-
-
-@lru_cache(maxsize=1 << 16)
-def _script(s: str) -> str:
-    return "hangul" if re.search(r"[가-힣]", s) else "latin"
-
-
-def _units(norm: str) -> str:
-    p = _parse_number(norm)
-    return p[1] if p else ""
-
-
-def _conflict(facet: str, a: set[str], b: set[str]) -> bool:
-    """Do two articles' value sets for one facet contradict each other?"""
-    if not a or not b:
-        return False
-    if facet == "number":
-        for unit in {_units(x) for x in a} & {_units(y) for y in b}:
-            ua = [x for x in a if _units(x) == unit]
-            ub = [y for y in b if _units(y) == unit]
-            if not any(numbers_compatible(x, y) for x in ua for y in ub):
-                return True
-        return False
-    if facet == "date":
-        # compared at one granularity at a time: days with days (2026-03-04), months with
-        # months, years with years (2027 vs 2028); a day and a year never contradict
-        for pattern in (r"\d{4}-\d{2}-\d{2}", r"\d{4}-\d{2}", r"\d{4}"):
-            fa = {x for x in a if re.fullmatch(pattern, x)}
-            fb = {x for x in b if re.fullmatch(pattern, x)}
-            if fa and fb and not fa & fb:
-                return True
-        return False
-    if facet == "signatory":
-        # who signed differs only when both name the signatories and neither list contains
-        # the other (one outlet naming one side only is a missing detail, not a conflict)
-        return len(a) >= 2 and len(b) >= 2 and not (a <= b or b <= a)
-    if facet == "predicate":
-        objs_a = {x.split(":")[0]: x for x in a}
-        objs_b = {x.split(":")[0]: x for x in b}
-        return any(objs_a[o] != objs_b[o] for o in set(objs_a) & set(objs_b))
-    if facet == "quote":
-        # the same quote rendered differently: alike enough to be one quote, not identical.
-        # Quotes in different scripts (a translation) are not compared word by word.
-        # conflict iff the best ratio is in [QUOTE_ALIKE, QUOTE_SAME): one pair at or above
-        # QUOTE_SAME settles it (the same quote)
-        alike = False
-        for x in a:
-            for y in b:
-                if _script(x) != _script(y):
-                    continue
-                r = _ratio(x, y)
-                if r >= QUOTE_SAME:
-                    return False
-                alike = alike or r >= QUOTE_ALIKE
-        return alike
-    return not a & b
-
-
-# --------------------------------------------------------------------------- people
-
-
-def person_groups(claims: Iterable[Claim]) -> dict[str, str]:
-    """Map every person name used in any article to one corpus-wide canonical name.
-
-    Names join when an article links them (short form, ``Name (이름)`` alias), when they are
-    equal, or when they share a distinctive last word (마이클 크라치오스 / 크라치오스).
-    """
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(a: str, b: str) -> None:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[rb] = ra
-
-    names: set[str] = set()
-    resolved: set[str] = set()  # names an article resolved a mention to (never "윤 장관")
-    for c in claims:
-        for f in c.facets:
-            if f.type == "person":
-                names |= {f.value, f.normalized}
-                resolved.add(f.normalized)
-                union(f.normalized, f.value)
-    # a short form joins the one full name it can stand for: 크라치오스 -> 마이클 크라치오스,
-    # 하 -> 하정우; an ambiguous one (트럼프: 도널드 or 멜라니아) joins nobody
-    full = [n for n in names if len(n.split()) >= 2 or (re.fullmatch(r"[가-힣]{3,4}", n))]
-    for n in names:
-        if len(n.split()) != 1:
-            continue
-        if re.fullmatch(r"[가-힣]", n):
-            cands = {find(m) for m in full if re.fullmatch(r"[가-힣]{3,4}", m) and m[0] == n}
-        else:
-            cands = {find(m) for m in full if len(m.split()) >= 2
-                     and n in (m.split()[-1], m.split()[0])}
-        if len(cands) == 1:
-            union(next(iter(cands)), n)
-    groups: dict[str, list[str]] = defaultdict(list)
-    for n in names:
-        groups[find(n)].append(n)
-    canon: dict[str, str] = {}
-    for members in groups.values():
-        pool = [m for m in members if m in resolved] or members
-        hangul = [m for m in pool if re.search(r"[가-힣]", m)]
-        best = max(hangul or pool, key=lambda m: (len(m.split()), len(m), m))
-        for m in members:
-            canon[m] = best
-    return canon
-
-
-def _title_findings(
-    articles: Mapping[str, Article], claims: Sequence[Claim], canon: Mapping[str, str],
-    primary: str | None,
-) -> list[Finding]:
-    per: dict[str, dict[str, list[tuple[Claim, Facet]]]] = defaultdict(lambda: defaultdict(list))
-    for c in claims:
-        for f in c.facets:
-            if f.type == "title" and f.subject:
-                person = canon.get(f.subject, f.subject)
-                per[person][c.article_id].append((c, f))
-    out: list[Finding] = []
-    for person, by_art in sorted(per.items()):
-        if len(by_art) < 2:
-            continue
-        sets = {a: {f.normalized for _, f in v} for a, v in by_art.items()}
-        arts = sorted(sets)
-        # outlets mostly give the same titles: compare each distinct set once
-        kinds = list(dict.fromkeys(frozenset(x) for x in sets.values()))
-        disjoint = any(not x & y for i, x in enumerate(kinds) for y in kinds[i + 1 :])
-        values: list[FindingValue] = []
-        for a in arts:
-            seen: set[str] = set()
-            for c, f in by_art[a]:
-                if f.normalized not in seen:
-                    seen.add(f.normalized)
-                    values.append(_value(c, f))
-        labels = _versus((" + ".join(sorted({f.value for _, f in by_art[a]})),
-                          _outlet(articles[a])) for a in arts)
-        if disjoint:
-            kind = "diverge"
-            summary = f"{person}'s title differs: " + labels
-            severity = SEVERITY["title"]
-        elif len({frozenset(s) for s in sets.values()}) > 1:
-            kind = "add_detail"
-            summary = f"{person}'s title is given more fully by some outlets: " + labels
-            severity = 1
-        else:
-            kind = "agree"
-            summary = f"{person}'s title agrees: " + labels
-            severity = 0
-        out.append(
-            _finding(kind, "title", person, summary, severity, 0.9, (), values, articles, primary,
-                     key=("title", person))
-        )
-    return out
-
-
-# --------------------------------------------------------------------------- instrument
-
-
-def _instrument_findings(
-    articles: Mapping[str, Article], claims: Sequence[Claim], primary: str | None
-) -> list[Finding]:
-    """Which instrument each article says the event produced, from its own framing."""
-    best: dict[str, tuple[float, Claim, Facet]] = {}
-    scores: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    order: dict[str, int] = defaultdict(int)
-    for c in claims:
-        order[c.article_id] += 1
-        rank = order[c.article_id]
-        for f in c.facets:
-            if f.type != "document_type" or f.normalized in GENERIC_DOC_TYPES:
-                continue
-            w = 1.0
-            before = c.text[max(0, f.start - c.start - 12) : f.start - c.start]
-            if re.search(r"이번|\bthis\b|\bthe new\b", before, re.IGNORECASE):
-                w += 2.0
-            if rank <= 6:
-                w += 2.0
-            if any(q.type == "quote" and q.start <= f.start < q.end for q in c.facets):
-                w *= 0.3
-            if _OTHER_DEAL.search(c.text):
-                w *= 0.2
-            scores[c.article_id][f.normalized] += w
-            cur = best.get(c.article_id + "|" + f.normalized)
-            if cur is None or w > cur[0]:
-                best[c.article_id + "|" + f.normalized] = (w, c, f)
-    dominant = {a: max(s.items(), key=lambda kv: kv[1])[0] for a, s in scores.items() if s}
-    if len(dominant) < 2:
-        return []
-    values = []
-    for a in sorted(dominant):
-        _, c, f = best[a + "|" + dominant[a]]
-        values.append(_value(c, f))
-    kinds = sorted(set(dominant.values()))
-    if len(kinds) > 1:
-        groups = "; ".join(
-            f"{k}: " + _names(_outlet(articles[a]) for a in sorted(dominant) if dominant[a] == k)
-            for k in kinds
-        )
-        return [
-            _finding("diverge", "document_type", "the instrument signed",
-                     f"Outlets name the instrument differently — {groups}", SEVERITY[
-                         "document_type"], 0.8, (), values, articles, primary,
-                     key=("document_type",))
-        ]
-    return [
-        _finding("agree", "document_type", "the instrument signed",
-                 f"All outlets that name it call it {kinds[0]}", 0, 0.8, (), values, articles,
-                 primary, key=("document_type",))
-    ]
-
-
-# --------------------------------------------------------------------------- signatories
-
-
-@lru_cache(maxsize=65_536)
-def _tells_signing(text: str) -> bool:
-    """Does ``text`` tell a signing (and not of an earlier deal)? Memoised: outlets repeat
-    their sentences, and both patterns are long alternations."""
-    return bool(_SIGN.search(text)) and not _OTHER_DEAL.search(text)
-
-
-def _signers(c: Claim, canon: Mapping[str, str]) -> list[tuple[Claim, Facet]]:
-    """The people a claim says sign (as ``signatory`` facets, canonical names), if it tells a
-    signing: named outside quotes, in a claim not about an earlier deal."""
-    if not _tells_signing(c.text):
-        return []
-    quotes = [(f.start, f.end) for f in c.facets if f.type == "quote"]
-    out: list[tuple[Claim, Facet]] = []
-    seen: set[str] = set()
-    for f in c.facets:
-        if f.type != "person" or any(a <= f.start < b for a, b in quotes):
-            continue
-        name = canon.get(f.normalized, f.normalized)
-        if name not in seen:
-            seen.add(name)
-            out.append((c, Facet("signatory", f.value, name, f.start, f.end)))
-    return out
-
-
-def _signatory_findings(
-    articles: Mapping[str, Article], claims: Sequence[Claim],
-    signers: Mapping[str, list[tuple[Claim, Facet]]], primary: str | None,
-) -> list[Finding]:
-    """Who signed, per article, across the whole corpus: the people named in the claims where
-    someone signs (서명했다, signed by). One outlet naming both signatories and another naming
-    a different pair diverge; an outlet naming one side only adds nothing to contradict.
-
-    Corpus-wide, like the instrument: the outlets tell the signing in sentences that rarely
-    land in one cluster (a Korean lead and an English wire line, or a name list and a photo
-    caption), so a per-cluster comparison misses the very divergence that matters.
-    """
-    per: dict[str, list[tuple[Claim, Facet]]] = defaultdict(list)
-    for c in claims:
-        per[c.article_id] += signers.get(c.id, [])
-    per = {a: v for a, v in per.items() if v}
-    sets = {a: frozenset(f.normalized for _, f in v) for a, v in per.items()}
-    if len(sets) < 2:
-        return []
-    kinds = list(dict.fromkeys(sets.values()))
-    if not any(_conflict("signatory", set(x), set(y))
-               for i, x in enumerate(kinds) for y in kinds[i + 1 :]):
-        return []
-    values = [_value(c, f) for a in sorted(per) for c, f in per[a]]
-    groups: dict[frozenset[str], list[str]] = defaultdict(list)
-    for a in sorted(sets):
-        groups[sets[a]].append(_outlet(articles[a]))
-    summary = "Who signed differs: " + " vs ".join(
-        f"{' and '.join(sorted(names))} ({_names(outs)})"
-        for names, outs in sorted(groups.items(), key=lambda kv: (-len(kv[1]), sorted(kv[0])))
-    )
-    return [_finding("diverge", "signatory", "who signed", summary, SEVERITY["signatory"], 0.7,
-                     (), values, articles, primary, key=("signatory",))]
-
-
-# --------------------------------------------------------------------------- clusters
-
-
-def _facets_by_type(cluster_claims: Sequence[Claim]) -> dict[str, list[tuple[Claim, Facet]]]:
-    """A cluster's facets by type, each with its claim, in claim order (read once per
-    cluster, then asked for each facet type)."""
-    out: dict[str, list[tuple[Claim, Facet]]] = defaultdict(list)
-    for c in cluster_claims:
-        for f in c.facets:
-            out[f.type].append((c, f))
-    return out
-
-
-def _cluster_values(
-    by_type: Mapping[str, list[tuple[Claim, Facet]]], facet: str, canon: Mapping[str, str]
-) -> dict[str, list[tuple[Claim, Facet]]]:
-    out: dict[str, list[tuple[Claim, Facet]]] = defaultdict(list)
-    for c, f in by_type.get(facet, ()):
-        if facet == "attribution":
-            # only people are compared: "the ministry said" vs "Yoon said" is not a conflict
-            name = canon.get(f.normalized)
-            if name is None:
-                continue
-            f = Facet(f.type, f.value, name, f.start, f.end, f.subject)
-        out[c.article_id].append((c, f))
-    return out
-
-
-def _cluster_findings(
-    articles: Mapping[str, Article], by_id: Mapping[str, Claim], clusters: Sequence[Cluster],
-    canon: Mapping[str, str], vectors: Mapping[str, np.ndarray] | None, primary: str | None,
-    signers: Mapping[str, list[tuple[Claim, Facet]]],
-) -> list[Finding]:
-    out: list[Finding] = []
-    for cl in clusters:
-        if len(cl.article_ids) < 2:
-            continue
-        cc = [by_id[i] for i in cl.claim_ids]
-        by_type = _facets_by_type(cc)
-        conf = _cohesion(cc, vectors)
-        topic = _topic(cc, vectors)
-        conflicts: list[str] = []
-        conflict_sets: dict[str, dict[str, set[str]]] = {}
-        notes: list[str] = []
-        for facet in _CLUSTER_FACETS:
-            vals = _cluster_values(by_type, facet, canon)
-            sets = {a: {f.normalized for _, f in v} for a, v in vals.items()}
-            arts = sorted(sets)
-            # outlets often give the very same values: compare each distinct set once (a set
-            # never conflicts with itself)
-            kinds = list(dict.fromkeys(frozenset(v) for v in sets.values() if v))
-            bad = any(_conflict(facet, set(x), set(y))
-                      for i, x in enumerate(kinds) for y in kinds[i + 1 :])
-            if bad:
-                conflicts.append(facet)
-                conflict_sets[facet] = sets
-                if facet == "quote":
-                    vals = _matching_quotes(vals)
-                values = [_value(c, f) for a in arts for c, f in vals.get(a, [])]
-                summary = _diverge_summary(facet, topic, vals, articles)
-                out.append(
-                    _finding("diverge", facet, topic, summary, SEVERITY[facet], conf, (cl.id,),
-                             values, articles, primary)
-                )
-            elif facet == "number" and len(arts) >= 2:
-                note = _rounding_note(vals, articles)
-                if note:
-                    notes.append(note)
-        # who signed is reported corpus-wide (_signatory_findings); here it only keeps
-        # outlets that name other signatories out of the cluster's agreeing core
-        signed: dict[str, set[str]] = defaultdict(set)
-        for c in cc:
-            signed[c.article_id] |= {f.normalized for _, f in signers.get(c.id, [])}
-        signed_kinds = list(dict.fromkeys(frozenset(v) for v in signed.values() if v))
-        if any(_conflict("signatory", set(x), set(y))
-               for i, x in enumerate(signed_kinds) for y in signed_kinds[i + 1 :]):
-            conflicts.append("signatory")
-            conflict_sets["signatory"] = dict(signed)
-        mods = {m for m in (_modality(c) for c in cc) if m}
-        if len(mods) > 1:
-            planned = sorted({_outlet(articles[c.article_id]) for c in cc
-                              if _modality(c) == "planned"})
-            notes.append("reported as planned by " + _names(planned) + ", as done by others")
-        first: dict[str, Claim] = {}
-        for c in cc:
-            first.setdefault(c.article_id, c)
-        core = _agreeing_core(sorted(first), conflict_sets)
-        if len(core) >= 2:
-            agreeing = {a: first[a] for a in core}
-            # name the most specific facet two or more outlets state compatibly
-            shared = "claim"
-            for facet in ("quote", "number", "date", "place"):
-                if facet in conflicts:
-                    continue
-                if sum(1 for c in agreeing.values() if any(f.type == facet for f in c.facets)) >= 2:
-                    shared = facet
-                    break
-            values = [
-                _value(c, next((f for f in c.facets if f.type == shared), None))
-                if shared != "claim" else _value(c, None)
-                for c in agreeing.values()
-            ]
-            outlets = _names(sorted({_outlet(articles[a]) for a in agreeing}))
-            summary = f"{len(agreeing)} outlets state it compatibly ({outlets})"
-            if conflicts:
-                others = sorted({_outlet(articles[a]) for a in first if a not in agreeing})
-                summary += (f"; {_names(others)} differ{'s' if len(others) == 1 else ''} on "
-                            + ", ".join(_FACET_LABEL.get(f, f) for f in conflicts)
-                            + " (see the divergence)")
-            if notes:
-                summary += "; " + "; ".join(notes)
-            out.append(
-                _finding("agree", shared, topic, summary, 0, conf, (cl.id,), values, articles,
-                         primary)
-            )
-        # facets given by some outlets of the cluster and not by others
-        for facet in _DETAIL_FACETS:
-            vals = _cluster_values(by_type, facet, canon)
-            if facet in conflicts or not vals or len(vals) == len(cl.article_ids):
-                continue
-            values = [_value(c, f) for a in sorted(vals) for c, f in vals[a]]
-            givers = sorted({_outlet(articles[a]) for a in vals})
-            silent = sorted({_outlet(articles[a]) for a in cl.article_ids if a not in vals})
-            shown = _names(sorted({v.value for v in values}), cap=3)
-            out.append(
-                _finding("add_detail", facet, topic,
-                         f"{_names(givers)} add{'s' if len(givers) == 1 else ''} the {facet} "
-                         f"({shown}); {_names(silent)} do{'es' if len(silent) == 1 else ''} "
-                         "not give it",
-                         1, conf, (cl.id,), values, articles, primary)
-            )
-    return out
-
-
-_FACET_LABEL = {"signatory": "who signed", "attribution": "who said it",
-                "predicate": "what was agreed", "quote": "quote wording"}
-
-
-def _agreeing_core(arts: Sequence[str], conflict_sets: Mapping[str, Mapping[str, set[str]]]
-                   ) -> list[str]:
-    """The largest set of a cluster's articles (greedily) among which no facet conflicts.
-
-    Without conflicts that is every article. With one outlet giving another date, it is the
-    others: they still agree on the fact, and the report says so beside the divergence.
-    Articles are grouped by what they say on the conflicting facets (outlets mostly say the
-    same thing, and identical values never conflict), so the work follows the number of
-    distinct versions, not of articles. Versions that clash with fewer articles go first;
-    ties keep a stable order.
-    """
-    if not conflict_sets:
-        return list(arts)
-    facets = sorted(conflict_sets)
-    # per facet, the distinct value sets the articles give and which pairs of them conflict
-    # (each pair judged once); a version is an article's value set on every facet
-    value_ids: list[dict[str, int]] = []
-    clash_by_facet: list[np.ndarray] = []
-    for facet in facets:
-        distinct: dict[frozenset[str], int] = {}
-        value_ids.append({a: distinct.setdefault(frozenset(conflict_sets[facet].get(a, ())),
-                                                 len(distinct)) for a in arts})
-        sets = list(distinct)
-        m = np.zeros((len(sets), len(sets)), dtype=bool)
-        for i, x in enumerate(sets):
-            for j in range(i + 1, len(sets)):
-                m[i, j] = m[j, i] = _conflict(facet, set(x), set(sets[j]))
-        clash_by_facet.append(m)
-    versions: dict[tuple[int, ...], list[str]] = defaultdict(list)
-    for a in arts:
-        versions[tuple(ids[a] for ids in value_ids)].append(a)
-    keys = sorted(versions, key=lambda k: versions[k][0])
-    idx = np.array(keys, dtype=np.int64).reshape(len(keys), len(facets))
-    clash = np.zeros((len(keys), len(keys)), dtype=bool)
-    for f, m in enumerate(clash_by_facet):
-        clash |= m[idx[:, f][:, None], idx[:, f][None, :]]
-    sizes = np.array([len(versions[k]) for k in keys], dtype=np.int64)
-    foes = clash.astype(np.int64) @ sizes  # how many articles each version clashes with
-    chosen = np.zeros(len(keys), dtype=bool)
-    for v in sorted(range(len(keys)), key=lambda u: (foes[u], -sizes[u], versions[keys[u]][0])):
-        if not (clash[v] & chosen).any():
-            chosen[v] = True
-    return sorted(a for v in np.flatnonzero(chosen) for a in versions[keys[int(v)]])
-
-
-def _rounding_note(vals: Mapping[str, list[tuple[Claim, Facet]]],
-                   articles: Mapping[str, Article]) -> str | None:
-    """"figures agree within rounding: …" when outlets give one figure in differing forms
-    (3,370만 달러 vs 약 3,400만 달러); only figures of the same unit are set side by side."""
-    by_unit: dict[str, dict[str, list[Facet]]] = defaultdict(lambda: defaultdict(list))
-    for a in sorted(vals):
-        for _, f in vals[a]:
-            by_unit[_units(f.normalized)][a].append(f)
-    shown: list[tuple[str, str]] = []
-    for per_art in by_unit.values():
-        if len(per_art) < 2 or len({f.normalized for fs in per_art.values() for f in fs}) < 2:
-            continue
-        shown += [(fs[0].value, _outlet(articles[a])) for a, fs in per_art.items()]
-    return "figures agree within rounding: " + _versus(shown, ", ") if shown else None
-
-
-def _matching_quotes(
-    vals: Mapping[str, list[tuple[Claim, Facet]]],
-) -> dict[str, list[tuple[Claim, Facet]]]:
-    """Keep, per article, the quote that is another outlet's rendering of the same words,
-    but not identical to it (the pair that makes the divergence).
-
-    Distinct wordings are compared once each (outlets often carry the very same quote), so
-    the cost follows the number of wordings, not of articles.
-    """
-    holders: dict[str, list[tuple[str, tuple[Claim, Facet]]]] = {}
-    for a in sorted(vals):
-        for item in vals[a]:
-            holders.setdefault(item[1].normalized, []).append((a, item))
-    texts = list(holders)
-    best: dict[str, tuple[float, tuple[Claim, Facet]]] = {}
-    for i, u in enumerate(texts):
-        for v in texts[i + 1 :]:
-            if _script(u) != _script(v):
-                continue
-            r = _ratio(u, v)
-            if not QUOTE_ALIKE <= r < QUOTE_SAME:  # only the renderings that differ
-                continue
-            arts_u = {a for a, _ in holders[u]}
-            arts_v = {a for a, _ in holders[v]}
-            for own, other_arts in ((holders[u], arts_v), (holders[v], arts_u)):
-                for art, item in own:
-                    if other_arts - {art} and r > best.get(art, (0.0, item))[0]:
-                        best[art] = (r, item)
-    return {a: [item] for a, (_, item) in sorted(best.items())}
-
-
-def _diverge_summary(
-    facet: str, topic: str, vals: Mapping[str, list[tuple[Claim, Facet]]],
-    articles: Mapping[str, Article],
-) -> str:
-    parts = ((", ".join(dict.fromkeys(f.value for _, f in vals[a])), _outlet(articles[a]))
-             for a in sorted(vals))
-    label = {"signatory": "who signed", "attribution": "who said it",
-             "predicate": "what was agreed", "quote": "quote wording"}.get(facet, facet)
-    return f"{label.capitalize()} differs: " + _versus(parts)
-
-
 def _topic(cc: Sequence[Claim], vectors: Mapping[str, np.ndarray] | None = None) -> str:
-    """What a cluster is about, in one line: its most central claim (the highest mean cosine
-    to the others; the shortest without vectors), cut to 80 characters."""
+    """What a group of claims is about, in one line: its most central claim (the highest
+    mean cosine to the others; the shortest without vectors), cut to 80 characters."""
     pool = [c for c in cc if vectors is not None and c.id in vectors]
     if len(pool) >= 2:
         m = np.stack([vectors[c.id] for c in pool]).astype(np.float64)  # type: ignore[index]
@@ -715,26 +148,25 @@ def _cohesion(cc: Sequence[Claim], vectors: Mapping[str, np.ndarray] | None) -> 
         return 0.5
     m = np.stack(vs).astype(np.float64)
     n = len(vs)
-    # the mean cosine over all pairs, without the n x n matrix: sum(m @ m.T) == |sum of rows|²
     total = m.sum(axis=0)
     return round(float((total @ total - (m * m).sum()) / (n * (n - 1))), 3)
-
-
-# --------------------------------------------------------------------------- assembly
 
 
 def _finding(
     kind: str, facet: str, subject: str, summary: str, severity: int, confidence: float,
     cluster_ids: tuple[str, ...], values: Sequence[FindingValue],
     articles: Mapping[str, Article], primary: str | None, key: tuple[str, ...] | None = None,
+    tier: str | None = None, what: str = "", corroborating: Sequence[FindingValue] = (),
+    event_id: str | None = None,
 ) -> Finding:
-    if primary and kind == "diverge" and any(v.article_id == primary for v in values):
-        ref = {v.normalized for v in values if v.article_id == primary}
+    if primary and kind == "diverge" and any(
+            v.article_id == primary for v in (*values, *corroborating)):
+        ref = {v.normalized for v in (*values, *corroborating) if v.article_id == primary}
         off = sorted({_outlet(articles[v.article_id]) for v in values
                       if v.article_id != primary and v.normalized not in ref})
         if off:
-            summary += f" — deviating from the primary source {_outlet(articles[primary])}: " \
-                       + _names(off)
+            summary += (f" — deviating from the primary source {_outlet(articles[primary])}: "
+                        + _names(off))
             severity += 1
     ident = key if key is not None else tuple(sorted({v.claim_id for v in values}))
     fid = content_id(kind, facet, *ident)
@@ -742,16 +174,470 @@ def _finding(
         id=fid, kind=kind,  # type: ignore[arg-type]
         facet=facet, subject=subject, summary=summary, severity=severity,
         confidence=round(confidence, 3), cluster_ids=cluster_ids, values=tuple(values),
+        tier=tier, event_id=event_id, what=what, corroborating=tuple(corroborating),
     )
+
+
+# --------------------------------------------------------------------------- slots
+
+
+def _value_of(v: slots.Value) -> FindingValue:
+    return _value(v.claim, v.facet)
+
+
+def _value_classes(vals: Sequence[slots.Value]) -> list[list[slots.Value]]:
+    """A slot's values grouped by what they state (compatible values together), the class
+    most articles give first."""
+    classes: list[list[slots.Value]] = []
+    for v in sorted(vals, key=lambda x: (x.article_id, x.facet.start)):
+        for cl in classes:
+            if all(slots.value_relation(v, w) == "same" for w in cl):
+                cl.append(v)
+                break
+        else:
+            classes.append([v])
+    classes.sort(key=lambda cl: (-len({v.article_id for v in cl}), cl[0].article_id))
+    return classes
+
+
+def _what(vals: Sequence[slots.Value]) -> str:
+    """What a slot's values are of: the head noun most of them count ("servers", "서버"),
+    else the unit."""
+    heads = [v.facet.head for v in vals if v.facet.head]
+    if heads:
+        best = max(set(heads), key=lambda h: (heads.count(h), -len(h), h))
+        return best
+    units = [v.unit for v in vals if v.unit]
+    if units:
+        return max(set(units), key=units.count)
+    return ""
+
+
+def _slot_findings(
+    articles: Mapping[str, Article], values: Sequence[slots.Value],
+    found: Sequence[slots.Slot], pairs: Mapping[tuple[int, int], slots.PairFeatures],
+    attested: Mapping[tuple[str, str], int], event_of: Mapping[str, str],
+    primary: str | None,
+) -> list[Finding]:
+    """An ``agree`` for each slot whose values two or more outlets state compatibly, and a
+    ``diverge`` for each other value a slot holds (a side set against the best-matching
+    value of the side most outlets take)."""
+    out: list[Finding] = []
+    for sl in found:
+        classes = _value_classes(sl.values)
+        facet = sl.values[0].type
+        what = _what(sl.values)
+        event_id = event_of.get(sl.values[0].article_id)
+        major = classes[0]
+        major_arts = {v.article_id for v in major}
+        if len(major_arts) >= 2:
+            topic = _topic([v.claim for v in major])
+            shown = ", ".join(dict.fromkeys(v.facet.value for v in major))
+            summary = (f"{len(major_arts)} outlets give the same {_FACET_LABEL.get(facet, facet)}"
+                       f"{' of ' + what if what else ''}: {shown[:80]} "
+                       f"({_names(_outlet(articles[a]) for a in sorted(major_arts))})")
+            out.append(_finding("agree", facet, topic, summary, 0, round(sl.score, 3), (),
+                                [_value_of(v) for v in major], articles, primary,
+                                key=("slot-agree", *sorted(f"{v.claim.id}:{v.facet.start}"
+                                                           for v in major)),
+                                what=what, event_id=event_id))
+        for minor in classes[1:]:
+            best: tuple[float, slots.Value, slots.Value, slots.PairFeatures] | None = None
+            for v in minor:
+                for w in major:
+                    p = pairs.get((min(v.index, w.index), max(v.index, w.index)))
+                    if p is None:
+                        continue
+                    s = calibration.slot_probability(p, facet)
+                    if best is None or s > best[0]:
+                        best = (s, v, w, p)
+            if best is None:
+                continue
+            p_slot, v, w, pf = best
+            minor_arts = {x.article_id for x in minor}
+            features = calibration.DivergenceFeatures(
+                facet=facet, p_slot=p_slot, relation=pf.relation,
+                n_minor=len(minor_arts), n_major=len(major_arts),
+                attested_elsewhere=attested.get((facet, _value_key(v)), 0) - len(minor_arts),
+                same_script=pf.same_script, same_article=pf.same_article,
+            )
+            conf = calibration.divergence_confidence(features)
+            tier = calibration.tier(conf, facet)
+            if tier is None:
+                continue
+            side_vals = [_value_of(x) for x in minor] + [_value_of(w)]
+            corr = [_value_of(x) for x in major if x is not w]
+            label = _FACET_LABEL.get(facet, facet).capitalize()
+            of = f" of {what}" if what else ""
+            summary = (f"{label}{of} differs: " + _versus(
+                [(x.facet.value, _outlet(articles[x.article_id])) for x in minor]
+                + [(x.facet.value, _outlet(articles[x.article_id])) for x in major]))
+            if pf.relation in slots.TYPO:
+                summary += f" ({_RELATION_NOTE[pf.relation]})"
+            topic = _topic([w.claim, v.claim])
+            out.append(_finding(
+                "diverge", facet, topic, summary, SEVERITY.get(facet, 3), conf, (), side_vals,
+                articles, primary, tier=tier, what=what, corroborating=corr, event_id=event_id,
+                key=("slot", *sorted(f"{x.claim.id}:{x.facet.start}" for x in minor),
+                     f"{w.claim.id}:{w.facet.start}"),
+            ))
+    return out
+
+
+_RELATION_NOTE = {
+    "scale": "off by a power of ten", "digits": "digits differ: a likely slip",
+    "day": "one day apart", "month": "same day, another month", "year": "same day and month, "
+    "another year",
+}
+
+
+def _value_key(v: slots.Value) -> str:
+    norm = v.facet.normalized
+    if v.type == "number":
+        parsed = parse_normalized(norm)
+        if parsed:
+            return f"{parsed[0].normalize()}"
+    return norm.split("T")[0]
+
+
+def _attestation(found: Sequence[slots.Slot]) -> dict[tuple[str, str], int]:
+    """How many articles state each value in agreeing slots (a value many outlets give
+    for one question is an established figure of its own, not another's miscopy)."""
+    out: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for sl in found:
+        for cl in _value_classes(sl.values):
+            arts = {v.article_id for v in cl}
+            if len(arts) >= 2:
+                for v in cl:
+                    out[(v.type, _value_key(v))] |= arts
+    return {k: len(v) for k, v in out.items()}
+
+
+# --------------------------------------------------------------------------- titles
+
+
+def _title_compatible(a: str, b: str) -> bool:
+    """Two title classes may name one post (a minister is a US secretary; a chief of staff
+    heads an office)."""
+    if a == b:
+        return True
+    for group in lang.get("en").data.get("title_groups") or []:
+        if a in group and b in group:
+            return True
+    return False
+
+
+def _title_findings(
+    articles: Mapping[str, Article], claims: Sequence[Claim], canon: Mapping[str, str],
+    primary: str | None,
+) -> list[Finding]:
+    """Each person's titles across articles: two outlets whose title sets have no
+    compatible pair diverge (장관 vs 부총리); one giving more titles adds detail."""
+    per: dict[str, dict[str, list[tuple[Claim, Facet]]]] = defaultdict(lambda: defaultdict(list))
+    for c in claims:
+        for f in c.facets:
+            if f.type == "title" and f.subject:
+                per[canon.get(f.subject, f.subject)][c.article_id].append((c, f))
+    out: list[Finding] = []
+    for person, by_art in sorted(per.items()):
+        if len(by_art) < 2:
+            continue
+        sets = {a: frozenset(f.normalized for _, f in v) for a, v in by_art.items()}
+        kinds = list(dict.fromkeys(sets.values()))
+
+        def clash(x: frozenset[str], y: frozenset[str]) -> bool:
+            return not any(_title_compatible(p, q) for p in x for q in y)
+
+        bad = [(x, y) for i, x in enumerate(kinds) for y in kinds[i + 1 :] if clash(x, y)]
+        values: list[FindingValue] = []
+        for a in sorted(by_art):
+            seen: set[str] = set()
+            for c, f in by_art[a]:
+                if f.normalized not in seen:
+                    seen.add(f.normalized)
+                    values.append(_value(c, f))
+        labels = _versus((" + ".join(sorted({f.value for _, f in by_art[a]})),
+                          _outlet(articles[a])) for a in sorted(by_art))
+        if bad:
+            conf = calibration.title_confidence(len(sets), sum(
+                1 for a, s in sets.items() if any(s == x or s == y for x, y in bad)))
+            tier = calibration.tier(conf, "title")
+            if tier is None:
+                continue
+            out.append(_finding("diverge", "title", person, f"{person}'s title differs: "
+                                + labels, SEVERITY["title"], conf, (), values, articles,
+                                primary, key=("title", person), tier=tier,
+                                what=f"{person}'s title"))
+        elif len(kinds) > 1:
+            out.append(_finding("add_detail", "title", person, f"{person}'s title is given "
+                                "more fully by some outlets: " + labels, 1, 0.9, (), values,
+                                articles, primary, key=("title", person)))
+        else:
+            out.append(_finding("agree", "title", person, f"{person}'s title agrees: " + labels,
+                                0, 0.9, (), values, articles, primary, key=("title", person)))
+    return out
+
+
+# --------------------------------------------------------------------------- instrument
+
+
+def _instrument_findings(
+    articles: Mapping[str, Article], claims: Sequence[Claim], primary: str | None,
+    event_of: Mapping[str, str],
+) -> list[Finding]:
+    """Which instrument each article of an event says was signed, from its own framing:
+    its lead, ``이번``/``this``, and not inside a quote or about an earlier deal."""
+    out: list[Finding] = []
+    by_event: dict[str | None, list[Claim]] = defaultdict(list)
+    for c in claims:
+        by_event[event_of.get(c.article_id)].append(c)
+    for event_id, cs in sorted(by_event.items(), key=lambda kv: str(kv[0])):
+        best: dict[str, tuple[float, Claim, Facet]] = {}
+        scores: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        order: dict[str, int] = defaultdict(int)
+        for c in cs:
+            order[c.article_id] += 1
+            rank = order[c.article_id]
+            for f in c.facets:
+                if f.type != "document_type" or f.normalized not in SIGNED_INSTRUMENTS:
+                    continue
+                w = 1.0
+                before = c.text[max(0, f.start - c.start - 12) : f.start - c.start]
+                if re.search(r"이번|\bthis\b|\bthe new\b|今回", before, re.IGNORECASE):
+                    w += 2.0
+                if rank <= 6:
+                    w += 2.0
+                if any(q.type == "quote" and q.start <= f.start < q.end for q in c.facets):
+                    w *= 0.3
+                if _OTHER_DEAL.search(c.text):
+                    w *= 0.2
+                scores[c.article_id][f.normalized] += w
+                cur = best.get(c.article_id + "|" + f.normalized)
+                if cur is None or w > cur[0]:
+                    best[c.article_id + "|" + f.normalized] = (w, c, f)
+        dominant = {a: max(s.items(), key=lambda kv: (kv[1], kv[0]))[0]
+                    for a, s in scores.items() if s}
+        if len(dominant) < 2:
+            continue
+        values = [_value(best[a + "|" + dominant[a]][1], best[a + "|" + dominant[a]][2])
+                  for a in sorted(dominant)]
+        kinds = sorted(set(dominant.values()))
+        if len(kinds) > 1:
+            groups = "; ".join(
+                f"{k}: " + _names(_outlet(articles[a]) for a in sorted(dominant)
+                                  if dominant[a] == k) for k in kinds)
+            conf = calibration.instrument_confidence(dominant)
+            tier = calibration.tier(conf, "document_type")
+            if tier is None:
+                continue
+            out.append(_finding("diverge", "document_type", "the instrument signed",
+                                f"Outlets name the instrument differently — {groups}",
+                                SEVERITY["document_type"], conf, (), values, articles, primary,
+                                key=("document_type", str(event_id)), tier=tier,
+                                what="the instrument signed", event_id=event_id))
+        else:
+            out.append(_finding("agree", "document_type", "the instrument signed",
+                                f"All outlets that name it call it {kinds[0]}", 0, 0.8, (),
+                                values, articles, primary, key=("document_type", str(event_id)),
+                                event_id=event_id))
+    return out
+
+
+# --------------------------------------------------------------------------- signatories
+
+
+@lru_cache(maxsize=65_536)
+def _tells_signing(text: str) -> bool:
+    return bool(_SIGN.search(text)) and not _OTHER_DEAL.search(text)
+
+
+def _signers(c: Claim, canon: Mapping[str, str]) -> list[tuple[Claim, Facet]]:
+    """The people a claim says sign (as ``signatory`` facets, canonical names), if it tells
+    a signing: named outside quotes, in a claim not about an earlier deal."""
+    if not _tells_signing(c.text):
+        return []
+    quotes = [(f.start, f.end) for f in c.facets if f.type == "quote"]
+    out: list[tuple[Claim, Facet]] = []
+    seen: set[str] = set()
+    for f in c.facets:
+        if f.type != "person" or any(a <= f.start < b for a, b in quotes):
+            continue
+        name = canon.get(f.normalized, f.normalized)
+        if name not in seen:
+            seen.add(name)
+            out.append((c, Facet("signatory", f.value, name, f.start, f.end)))
+    return out
+
+
+def _signatory_findings(
+    articles: Mapping[str, Article], claims: Sequence[Claim],
+    signers: Mapping[str, list[tuple[Claim, Facet]]], primary: str | None,
+) -> list[Finding]:
+    """Who signed, per article: one outlet naming both signatories and another naming a
+    different pair diverge; an outlet naming one side only adds nothing to contradict."""
+    per: dict[str, list[tuple[Claim, Facet]]] = defaultdict(list)
+    for c in claims:
+        per[c.article_id] += signers.get(c.id, [])
+    per = {a: v for a, v in per.items() if v}
+    sets = {a: frozenset(f.normalized for _, f in v) for a, v in per.items()}
+    if len(sets) < 2:
+        return []
+    kinds = list(dict.fromkeys(sets.values()))
+    if not any(len(x) >= 2 and len(y) >= 2 and not (x <= y or y <= x)
+               for i, x in enumerate(kinds) for y in kinds[i + 1 :]):
+        return []
+    values = [_value(c, f) for a in sorted(per) for c, f in per[a]]
+    groups: dict[frozenset[str], list[str]] = defaultdict(list)
+    for a in sorted(sets):
+        groups[sets[a]].append(_outlet(articles[a]))
+    summary = "Who signed differs: " + " vs ".join(
+        f"{' and '.join(sorted(names))} ({_names(outs)})"
+        for names, outs in sorted(groups.items(), key=lambda kv: (-len(kv[1]), sorted(kv[0])))
+    )
+    conf = 0.7
+    tier = calibration.tier(conf, "signatory")
+    if tier is None:
+        return []
+    return [_finding("diverge", "signatory", "who signed", summary, SEVERITY["signatory"],
+                     conf, (), values, articles, primary, key=("signatory",), tier=tier,
+                     what="who signed")]
+
+
+# --------------------------------------------------------------------------- quotes
+
+
+def _content_words(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """A quote's content words (lemmas of nouns, verbs, adjectives, numbers; stems of
+    spaced text) and its negations."""
+    lg = lang.for_text(text)
+    toks = lg.tokens([text])[0]
+    words: set[str] = set()
+    neg: set[str] = set()
+    if toks:
+        for t in toks:
+            if t.tag.startswith(("NN", "SL", "SH", "SN", "XR", "VV", "VA", "NR")):
+                words.add(t.form)
+            if t.form in ("않", "못", "안", "없", "아니") or t.tag == "VCN":
+                neg.add("neg")
+    else:
+        for w in re.findall(r"[^\W_]+", text.casefold()):
+            if w in ("not", "no", "never", "n't", "without", "nor"):
+                neg.add("neg")
+            elif len(w) > 2 and w not in slots._STOP_EN:
+                words.add(slots._stem(w))
+    return frozenset(words), frozenset(neg)
+
+
+QUOTE_SAME_QUOTE = 0.45
+"""Two quotations share at least this share of the shorter one's content words: they render
+one statement (below, they are different statements)."""
+
+
+def quote_relation(a: str, b: str) -> str:
+    """``same`` (one statement, in full or in part, or reworded without changing a content
+    word that matters), ``differ`` (one statement whose wording differs in substance: each
+    side says something the other does not — a number, a name, a negation, the
+    predicate), or ``other`` (not one statement). Quotes in different scripts are
+    translations: not compared word by word."""
+    if script_of(a) != script_of(b):
+        return "other"
+    wa, na = _content_words(a)
+    wb, nb = _content_words(b)
+    if not wa or not wb:
+        return "other"
+    shared = wa & wb
+    if len(shared) / min(len(wa), len(wb)) < QUOTE_SAME_QUOTE:
+        return "other"
+    only_a, only_b = wa - wb, wb - wa
+    if na != nb:
+        return "differ"
+    # a partial quote (one side's words all in the other) or a reworded one that adds a
+    # word or two on one side only is the same statement
+    if not only_a or not only_b:
+        return "same"
+    if len(only_a) >= 2 and len(only_b) >= 2:
+        return "differ"
+    return "same"
+
+
+def _quote_findings(
+    articles: Mapping[str, Article], claims: Sequence[Claim], clusters: Sequence[Cluster],
+    primary: str | None, event_of: Mapping[str, str],
+) -> list[Finding]:
+    """Quotes of one statement (in one claim cluster, or the same speaker's quotes with
+    most content words in common) whose wording differs in substance."""
+    by_id = {c.id: c for c in claims}
+    out: list[Finding] = []
+    seen: set[tuple[str, str]] = set()
+    for cl in clusters:
+        quotes = [(by_id[i], f) for i in cl.claim_ids for f in by_id[i].facets if f.type == "quote"]
+        for k, (c1, f1) in enumerate(quotes):
+            for c2, f2 in quotes[k + 1 :]:
+                if c1.article_id == c2.article_id:
+                    continue
+                key = tuple(sorted((f"{c1.id}:{f1.start}", f"{c2.id}:{f2.start}")))
+                if key in seen:
+                    continue
+                seen.add(key)  # type: ignore[arg-type]
+                if quote_relation(f1.value, f2.value) != "differ":
+                    continue
+                conf = 0.55
+                tier = calibration.tier(conf, "quote")
+                if tier is None:
+                    continue
+                summary = ("Quote wording differs: " + _versus(
+                    [(f1.value[:60], _outlet(articles[c1.article_id])),
+                     (f2.value[:60], _outlet(articles[c2.article_id]))]))
+                out.append(_finding("diverge", "quote", _topic([c1, c2]), summary,
+                                    SEVERITY["quote"], conf, (cl.id,),
+                                    [_value(c1, f1), _value(c2, f2)], articles, primary,
+                                    tier=tier, what="a quotation", key=("quote", *key),
+                                    event_id=event_of.get(c1.article_id)))
+    return out
+
+
+# --------------------------------------------------------------------------- clusters
+
+
+def _cluster_findings(
+    articles: Mapping[str, Article], by_id: Mapping[str, Claim], clusters: Sequence[Cluster],
+    vectors: Mapping[str, np.ndarray] | None, primary: str | None,
+    event_of: Mapping[str, str],
+) -> list[Finding]:
+    """A fact several outlets state (a claim cluster of two or more articles) as an
+    ``agree`` on the fact as a whole."""
+    out: list[Finding] = []
+    for cl in clusters:
+        if len(cl.article_ids) < 2:
+            continue
+        cc = [by_id[i] for i in cl.claim_ids]
+        first: dict[str, Claim] = {}
+        for c in cc:
+            first.setdefault(c.article_id, c)
+        conf = _cohesion(cc, vectors)
+        topic = _topic(cc, vectors)
+        outlets = _names(sorted({_outlet(articles[a]) for a in first}))
+        notes = []
+        mods = {m for m in (_modality(c) for c in cc) if m}
+        if len(mods) > 1:
+            planned = sorted({_outlet(articles[c.article_id]) for c in cc
+                              if _modality(c) == "planned"})
+            notes.append("reported as planned by " + _names(planned) + ", as done by others")
+        summary = f"{len(first)} outlets state it ({outlets})"
+        if notes:
+            summary += "; " + "; ".join(notes)
+        out.append(_finding("agree", "claim", topic, summary, 0, conf, (cl.id,),
+                            [_value(c, None) for c in first.values()], articles, primary,
+                            event_id=event_of.get(cc[0].article_id)))
+    return out
 
 
 def _singletons(
     articles: Mapping[str, Article], claims: Sequence[Claim], clusters: Sequence[Cluster],
-    primary: str | None,
+    primary: str | None, event_of: Mapping[str, str],
 ) -> list[Finding]:
     """Facts only one outlet states: every claim in no cluster of two or more outlets. The
-    finding names the claim's most specific facet (a number, a date, a place, a quote) and
-    points at it, so the card can highlight what the outlet alone gives."""
+    finding names the claim's most specific facet (a number, a date, a place, a quote)."""
     covered = {i for cl in clusters if len(cl.article_ids) >= 2 for i in cl.claim_ids}
     out = []
     for c in claims:
@@ -764,7 +650,8 @@ def _singletons(
         out.append(
             _finding("add_detail", facet, _topic([c]),
                      f"Only {_outlet(articles[c.article_id])} states this{what}", 1, 0.5, (),
-                     [_value(c, specific)], articles, primary)
+                     [_value(c, specific)], articles, primary,
+                     event_id=event_of.get(c.article_id))
         )
     return out
 
@@ -799,15 +686,18 @@ def build_entities(
             for (a, surface), (t, ids) in sorted(mentions.items())
         )
         out.append(Entity(content_id(etype, name), etype, name, ms))
-    # the most widely covered first
     out.sort(key=lambda e: (e.type != "person", -len({m.article_id for m in e.mentions}),
                             e.canonical))
     return out
 
 
+# --------------------------------------------------------------------------- the stage
+
+
 def compare(
     articles: Sequence[Article], claims: Sequence[Claim], clusters: Sequence[Cluster],
     vectors: Mapping[str, np.ndarray] | None = None, primary: str | None = None,
+    events: Sequence[Event] | None = None,
 ) -> Comparison:
     """All findings of a corpus, most serious first, and its entity table."""
     arts = {a.id: a for a in articles}
@@ -815,18 +705,31 @@ def compare(
         primary = next((a.id for a in articles if a.primary), None)
     by_id = {c.id: c for c in claims}
     canon = person_groups(claims)
+    event_of = {a: e.id for e in events or () for a in e.article_ids}
+    values = slots.collect_values({a.id: a.text for a in articles}, claims, canon)
+    idf = slots.idf_weights(values)
+    pairs = slots.candidate_pairs(values, vectors, idf, event_of if events else None)
+    found = slots.build_slots(values, pairs, calibration.slot_probability)
+    pair_index = {(min(p.a, p.b), max(p.a, p.b)): p for p in pairs}
     signers = {c.id: got for c in claims if (got := _signers(c, canon))}
     findings = (
-        _instrument_findings(arts, claims, primary)
+        _instrument_findings(arts, claims, primary, event_of)
         + _title_findings(arts, claims, canon, primary)
         + _signatory_findings(arts, claims, signers, primary)
-        + _cluster_findings(arts, by_id, clusters, canon, vectors, primary, signers)
-        + _singletons(arts, claims, clusters, primary)
+        + _slot_findings(arts, values, found, pair_index, _attestation(found), event_of,
+                         primary)
+        + _quote_findings(arts, claims, clusters, primary, event_of)
+        + _cluster_findings(arts, by_id, clusters, vectors, primary, event_of)
+        + _singletons(arts, claims, clusters, primary, event_of)
     )
     unique: dict[str, Finding] = {}
     for f in findings:
         unique.setdefault(f.id, f)
     kind_rank = {"diverge": 0, "add_detail": 1, "agree": 2}
-    ordered = sorted(unique.values(),
-                     key=lambda f: (kind_rank[f.kind], -f.severity, -f.confidence, f.id))
+    tier_rank = {"likely": 0, "possible": 1, None: 2}
+    ordered = sorted(unique.values(), key=lambda f: (
+        kind_rank[f.kind], tier_rank.get(f.tier, 2), -f.severity, -f.confidence, f.id))
     return Comparison(ordered, build_entities(arts, claims, canon))
+
+
+__all__ = ["Comparison", "compare", "quote_relation"]

@@ -90,6 +90,9 @@ class Facet:
     start: int
     end: int
     subject: str | None = None  # e.g. the person a title belongs to, a quote's speaker
+    unit: str | None = None  # number: currency / unit / count class; date: its granularity
+    head: str | None = None  # number: what it counts or measures ("servers", "서버")
+    role: str | None = None  # from / to / by / increment (a change); start / end (a range)
 
 
 @dataclass(frozen=True)
@@ -136,10 +139,19 @@ class Review:
 
 @dataclass(frozen=True)
 class Mention:
+    """A person or organisation named in an article: where (``start``/``end``, with the title
+    written beside it), and, in the entity table, which titles and claims go with it."""
+
     article_id: str
     surface: str
-    titles: tuple[str, ...]
-    claim_ids: tuple[str, ...]
+    titles: tuple[str, ...] = ()
+    claim_ids: tuple[str, ...] = ()
+    start: int = -1
+    end: int = -1
+    title: str | None = None
+    title_start: int | None = None
+    title_end: int | None = None
+    alias: str | None = None  # the name in another script, e.g. "(Michael Kratsios)"
 
 
 @dataclass(frozen=True)
@@ -165,3 +177,17 @@ class Finding:
     values: tuple[FindingValue, ...]
     new: bool = False
     review: Review = field(default_factory=Review)
+    tier: str | None = None  # a divergence: "likely" | "possible"
+    event_id: str | None = None
+    what: str = ""  # what the values are of ("infected servers", "the annual cap")
+    corroborating: tuple[FindingValue, ...] = ()  # a divergence: others agreeing with a side
+
+
+@dataclass(frozen=True)
+class Event:
+    """Articles that report one event (who, what, where, when), and what dates it spans."""
+
+    id: str
+    label: str
+    article_ids: tuple[str, ...]
+    dates: tuple[str, ...] = ()

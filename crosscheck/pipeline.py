@@ -31,7 +31,8 @@ from crosscheck.compare import compare
 from crosscheck.embed import Embedder, SentenceTransformerEmbedder, text_key
 from crosscheck.facets import annotate
 from crosscheck.ingest import IngestError, drop_repeated_lines, parse_article
-from crosscheck.models import Article, Claim, Cluster, Entity, Finding, as_plain
+from crosscheck.events import group_events
+from crosscheck.models import Article, Claim, Cluster, Entity, Event, Finding, as_plain
 from crosscheck.split import drop_claims_in, expect_articles, release_kiwi, split_article
 from crosscheck.store import Store, StoreBusy
 
@@ -280,6 +281,7 @@ def build_report(
     articles: Sequence[Article], claims: Sequence[Claim], clusters: Sequence[Cluster],
     findings: Sequence[Finding], entities: Sequence[Entity], errors: Sequence[FileError],
     model: str, stats: RunStats, reviews_doc: dict[str, Any] | None = None,
+    events: Sequence[Event] = (),
 ) -> dict[str, Any]:
     """The JSON twin of the report (schema ``crosscheck.report/1``)."""
     n_claims: dict[str, int] = {}
@@ -303,6 +305,11 @@ def build_report(
             "n_clusters": len(clusters),
             "findings": kinds,
             "new_findings": sum(1 for f in findings if f.new),
+            "likely_divergences": sum(1 for f in findings
+                                      if f.kind == "diverge" and f.tier == "likely"),
+            "possible_divergences": sum(1 for f in findings
+                                        if f.kind == "diverge" and f.tier == "possible"),
+            "events": len(events),
             "processed_articles": len(stats.processed),
             "reused_articles": len(stats.reused),
             "embedded_claims": stats.embedded,
@@ -322,6 +329,12 @@ def build_report(
         ],
         "claims": orjson.loads(orjson.dumps(list(claims))),
         "clusters": orjson.loads(orjson.dumps(list(clusters))),
+        "events": [
+            {"id": e.id, "label": e.label, "article_ids": list(e.article_ids),
+             "dates": list(e.dates),
+             "n_findings": sum(1 for f in findings if f.event_id == e.id)}
+            for e in events
+        ],
         "findings": fdicts,
         "entities": orjson.loads(orjson.dumps(list(entities))),
         "removed": [
@@ -392,7 +405,8 @@ def run_report(
         stats.timings["cluster"] = time.perf_counter() - t
         stats.peak_rss_mb["cluster"] = _stage_peak_mb()
         t = time.perf_counter()
-        comparison = compare(corpus.articles, corpus.claims, clusters, vectors)
+        events = group_events(corpus.articles, corpus.claims, clusters)
+        comparison = compare(corpus.articles, corpus.claims, clusters, vectors, events=events)
         reviews_doc = store.load_reviews()
         findings = review.apply(comparison.findings, reviews_doc)
         state = store.load_state()
@@ -407,7 +421,8 @@ def run_report(
         _trim_heap()
         t = time.perf_counter()
         report = build_report(corpus.articles, corpus.claims, clusters, findings,
-                              comparison.entities, corpus.errors, emb.name, stats, reviews_doc)
+                              comparison.entities, corpus.errors, emb.name, stats, reviews_doc,
+                              events)
         html_path, json_path = write_report(report, Path(out_dir),
                                             fragment_cache=store.fragment_cache)
         store.save_state({
@@ -459,7 +474,7 @@ def watch(
 
     emb = embedder or make_embedder(model)
     # load and build the (lean) Korean analyser now, not when the first Korean article comes
-    split.kiwi_sentences(["분석기를 미리 불러 둔다."])
+    split.warm_up()
     last: tuple[tuple[str, int, int], ...] | None = None
     runs = 0
     try:

@@ -1,0 +1,222 @@
+"""What every language module provides, and the defaults they share.
+
+A language is one class (pySBD's pattern): :class:`Language` implements everything a stage
+asks for in a language-neutral way, driven by the language's data file
+(``crosscheck/lang/data/<code>.yaml``, loaded once); a language module overrides only what
+differs (Korean: kiwipiepy morphemes; Japanese: a morphological analyser; English: pySBD).
+
+Offsets are always Python ``str`` offsets: ``sentences`` returns them relative to the text it
+was given, ``tokens`` likewise; the stages add the base offset.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+from datetime import date
+from typing import Any, NamedTuple
+
+import yaml
+
+from crosscheck.models import Facet, Mention
+
+
+class Token(NamedTuple):
+    """One morpheme or word: its form, its part-of-speech tag (the analyser's tag set:
+    Sejong for Korean, UniDic for Japanese) and its offsets."""
+
+    form: str
+    tag: str
+    start: int
+    end: int
+
+
+Sentence = tuple[int, int, tuple[Token, ...]]
+"""(start, end, tokens) of one sentence; tokens may be empty for languages without an
+analyser."""
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A compiled alternation of a data list, longest entry first (so a longer title wins:
+    "vice prime minister" before "prime minister")."""
+
+    rx: re.Pattern[str]
+    table: dict[str, str]
+
+    def key(self, surface: str) -> str | None:
+        return self.table.get(surface.casefold())
+
+
+def longest_first(words: Sequence[str]) -> list[str]:
+    return sorted(set(words), key=lambda w: (-len(w), w))
+
+
+def alternation(words: Sequence[str], bounded: bool) -> str:
+    """A regex alternation of ``words``, longest first; ``bounded`` adds word boundaries
+    (for languages that separate words by spaces)."""
+    body = "|".join(re.escape(w) for w in longest_first(words))
+    return rf"(?<!\w)(?:{body})(?!\w)" if bounded else f"(?:{body})"
+
+
+def load_data(code: str) -> dict[str, Any]:
+    """The word lists of one language (package data), merged over ``common.yaml``."""
+    base = resources.files("crosscheck.lang").joinpath("data")
+    common = yaml.safe_load(base.joinpath("common.yaml").read_text(encoding="utf-8")) or {}
+    own = yaml.safe_load(base.joinpath(f"{code}.yaml").read_text(encoding="utf-8")) or {}
+    merged = dict(common)
+    for k, v in own.items():
+        if isinstance(v, dict) and isinstance(merged.get(k), dict):
+            merged[k] = {**merged[k], **v}
+        elif isinstance(v, list) and isinstance(merged.get(k), list):
+            merged[k] = [*merged[k], *v]
+        else:
+            merged[k] = v
+    return merged
+
+
+class Language:
+    """The language-neutral defaults; subclasses set ``code``/``scripts`` and override."""
+
+    code = "und"
+    scripts: tuple[str, ...] = ()
+    spaced = True  # words are separated by spaces (regex word boundaries apply)
+
+    @cached_property
+    def data(self) -> dict[str, Any]:
+        return load_data(self.code)
+
+    # ------------------------------------------------------------------ analysers
+    def prepare(self, n_texts: int) -> None:
+        """Announce how many texts are about to be analysed (a heavy analyser may pick a
+        lighter or fuller model)."""
+
+    def release(self) -> None:
+        """Drop heavy analysers and their memos; the next call loads them again."""
+
+    def sentences(self, text: str) -> list[Sentence]:
+        """Sentences of one line of body text (offsets relative to ``text``)."""
+        raise NotImplementedError
+
+    def sentences_batch(self, texts: list[str]) -> list[list[Sentence]]:
+        """``sentences`` of many texts (an analyser may do them in one call)."""
+        return [self.sentences(t) for t in texts]
+
+    def tokens(self, texts: Sequence[str]) -> list[tuple[Token, ...]]:
+        """Morphemes/words of each text (offsets relative to it); () when the language has
+        no analyser."""
+        return [() for _ in texts]
+
+    # ------------------------------------------------------------------ lexicons
+    def table(self, name: str) -> dict[str, str]:
+        """A ``surface: key`` table of the data file (``{}`` when absent)."""
+        got = self.data.get(name) or {}
+        return {str(k): str(v) for k, v in got.items()}
+
+    def words(self, name: str) -> list[str]:
+        got = self.data.get(name) or []
+        return [str(w) for w in got]
+
+    @cached_property
+    def _patterns(self) -> dict[str, Pattern]:
+        return {}
+
+    def pattern(self, name: str) -> Pattern:
+        """The longest-first alternation of a table (or list) of the data file, compiled
+        once, case-insensitive for spaced languages."""
+        got = self._patterns.get(name)
+        if got is None:
+            raw = self.data.get(name) or {}
+            table = ({str(k).casefold(): str(v) for k, v in raw.items()} if isinstance(raw, dict)
+                     else {str(w).casefold(): str(w) for w in raw})
+            flags = re.IGNORECASE if self.spaced else 0
+            rx = re.compile(alternation(list(table), self.spaced) if table else r"(?!x)x", flags)
+            got = self._patterns[name] = Pattern(rx, table)
+        return got
+
+    # ------------------------------------------------------------------ clauses
+    def clause_cuts(self, text: str, start: int, end: int, toks: Sequence[Token]) -> list[int]:
+        """Offsets at which a sentence is cut into clauses (none by default)."""
+        return []
+
+    def subject_of(self, text: str, start: int, toks: Sequence[Token]) -> str | None:
+        """The subject a later clause of a compound sentence inherits (none by default)."""
+        return None
+
+    # ------------------------------------------------------------------ facets
+    def title_key(self, title: str) -> str | None:
+        """The class of a title (``minister``, ``chief``…) or None when it is not one."""
+        return self.table("titles").get(title.strip())
+
+    def short_forms(self, name: str) -> list[str]:
+        """Shorter forms an article may use for a full name after introducing it."""
+        return []
+
+    def mentions(self, text: str, toks: Sequence[Token], article_id: str = "",
+                 start: int | None = None, end: int | None = None) -> list[Mention]:
+        """People named with a title in [start, end) (absolute offsets)."""
+        return []
+
+    def numbers(self, text: str, start: int, end: int, toks: Sequence[Token],
+                taken: Sequence[tuple[int, int]] = ()) -> list[Facet]:
+        return []
+
+    def dates(self, text: str, start: int, end: int, ref: date | None) -> list[Facet]:
+        return []
+
+    def places(self, text: str, start: int, end: int, toks: Sequence[Token],
+               gazetteer: Any) -> list[Facet]:
+        return []
+
+    def organizations(self, text: str, start: int, end: int, toks: Sequence[Token],
+                      person_spans: Sequence[tuple[int, int]]) -> list[Facet]:
+        return []
+
+    def is_org_like(self, word: str) -> bool:
+        """Does ``word`` name an organisation or a country (so a name before it qualifies
+        it: 트럼프 행정부)?"""
+        return False
+
+    def say_span(self, text: str, start: int, end: int) -> re.Match[str] | None:
+        """The last verb of saying in [start, end), if any."""
+        return None
+
+    def speakers(self, text: str, start: int, end: int, toks: Sequence[Token],
+                 mentions: Sequence[Mention]) -> list[tuple[int, int]]:
+        """Spans of who says the clause [start, end)."""
+        return []
+
+    def quotes(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        """Spans of the words inside quotation marks."""
+        return []
+
+    def modality(self, text: str) -> str | None:
+        """``planned`` / ``done`` / None."""
+        return None
+
+    def predicates(self, text: str, start: int, end: int) -> list[Facet]:
+        return []
+
+    def doc_types(self, text: str, start: int, end: int) -> list[Facet]:
+        """Document types named in [start, end) (the data file's ``doc_types``, longest
+        first); ``양해각서(MOU)`` is one facet, not two."""
+        pat = self.pattern("doc_types")
+        out: list[Facet] = []
+        for m in pat.rx.finditer(text, start, end):
+            key = pat.key(m.group(0))
+            if key is None:
+                continue
+            e = m.end()
+            paren = re.match(r"\s*\(([^()]{2,40})\)", text[e:min(end, e + 44)])
+            if paren:
+                inner = pat.rx.fullmatch(paren.group(1).strip())
+                if inner and pat.key(inner.group(0)) == key:
+                    e += paren.end()
+            out.append(Facet("document_type", text[m.start():e], key, m.start(), e))
+        return out
+
+    def generic_doc_types(self) -> frozenset[str]:
+        return frozenset(self.words("generic_doc_types"))

@@ -1,0 +1,662 @@
+"""English (and the default for other Latin-script text): pySBD sentences, names with their
+titles (Deputy Prime Minister X, X, CEO of Y), figures with what they count ($134.8 billion,
+23 hacked servers, five), dates (April 18, the 18th, Monday, between A and B).
+
+Word lists live in ``data/en.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date, timedelta
+from decimal import Decimal
+from functools import cached_property, lru_cache
+from typing import Any
+
+from crosscheck.lang.base import Language, Sentence, Token, alternation
+from crosscheck.lang.numbers import Figure, significant_digits
+from crosscheck.models import Facet, Mention
+from crosscheck.scripts import has_hangul
+
+_NAME_WORD = r"[A-Z][a-z]+(?:-[a-zA-Z][a-z]+)?"
+_NAME = _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){1,2}"
+_QUOTE_RX = re.compile(r"“([^”]{6,}?)”|\"([^\"]{6,}?)\"|‘([^’]{6,}?)’|(?<![A-Za-z])'([^']{6,}?)'"
+                       r"(?![A-Za-z])")
+_LIT = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_TIME = re.compile(r"\b\d{1,2}(?::\d{2})?\s?(?:a\.m\.|p\.m\.|am|pm|AM|PM|A\.M\.|P\.M\.)"
+                   r"|\b\d{1,2}:\d{2}\b")
+_STOP_HEAD = {
+    "in", "on", "at", "from", "by", "for", "with", "to", "and", "or", "that", "which", "who",
+    "as", "than", "a", "an", "the", "this", "these", "those", "is", "are", "was", "were",
+    "be", "been", "will", "would", "has", "have", "had", "its", "their", "his", "her", "per",
+    "each", "so", "far", "more", "less", "up", "down", "over", "under", "into", "since",
+    "after", "before", "about", "around", "while", "when", "where", "but", "not", "also",
+    "respectively", "if", "of",
+}
+
+
+class English(Language):
+    code = "en"
+    scripts = ("latin",)
+
+    # ------------------------------------------------------------------ sentences
+    @cached_property
+    def _segmenter(self) -> Any:
+        import pysbd
+
+        return pysbd.Segmenter(language="en", clean=False, char_span=True)
+
+    def sentences(self, text: str) -> list[Sentence]:
+        out: list[Sentence] = []
+        cursor = 0
+        for sent in _pysbd_sentences(self._segmenter, text):
+            piece = sent.strip()
+            if not piece:
+                continue
+            k = text.find(piece, cursor)
+            if k < 0:
+                continue
+            cursor = k + len(piece)
+            out.append((k, cursor, ()))
+        return out
+
+    def clause_cuts(self, text: str, start: int, end: int, toks: Sequence[Token]) -> list[int]:
+        """An English sentence is cut at ``; `` outside quotation marks."""
+        out = []
+        depth = 0
+        for i in range(start, end - 2):
+            c = text[i]
+            if c in "“‘":
+                depth += 1
+            elif c in "”’":
+                depth = max(0, depth - 1)
+            elif c == '"':
+                depth = 0 if depth else 1
+            if c == ";" and text[i + 1] == " " and not depth:
+                out.append(i + 2)
+        return out
+
+    def subject_of(self, text: str, start: int, toks: Sequence[Token]) -> str | None:
+        return None
+
+    # ------------------------------------------------------------------ titles, names
+    @cached_property
+    def titles(self) -> dict[str, str]:
+        return {k.casefold(): v for k, v in self.table("titles").items()}
+
+    @cached_property
+    def _title_words(self) -> str:
+        return alternation(list(self.titles), bounded=False)
+
+    def title_key(self, title: str) -> str | None:
+        """The class of a title: the longest lexicon title it ends with ("Deputy Minister"
+        -> vice_minister, "Presidential Chief of Staff for Policy" -> chief_of_staff,
+        "director general of the … Bureau" -> director_general)."""
+        low = re.sub(r"\s+", " ", title.casefold().strip())
+        low = re.sub(r"\s+(?:of|for|at)\s.*$", "", low)  # "chief of staff for policy"
+        best = None
+        for t, key in self.titles.items():
+            if (low == t or low.endswith(" " + t)) and (best is None or len(t) > len(best[0])):
+                best = (t, key)
+        if best is None:
+            # "chief of staff", "director general of …": the title word starts the phrase
+            head = title.casefold().strip()
+            for t, key in sorted(self.titles.items(), key=lambda kv: -len(kv[0])):
+                if head.startswith(t + " ") or head == t:
+                    return key
+            return None
+        return best[1]
+
+    @cached_property
+    def _mention_rx(self) -> tuple[re.Pattern[str], ...]:
+        tw = self._title_words
+        before = re.compile(
+            r"(?P<title>(?:(?:[A-Z][a-z]+|[A-Z]{2,})\s+){0,3}?(?i:" + tw + r"))\s+"
+            r"(?P<name>" + _NAME + r")")
+        after = re.compile(
+            r"(?P<name>" + _NAME + r"),\s+(?:(?:the|a|an|his|her|[A-Z][\w.]*'s|[A-Za-z]+)\s+)"
+            r"{0,4}?(?P<title>(?i:" + tw + r")(?:\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w&\-]*"
+            r"(?:\s+(?:[A-Z][\w&\-]*|&|and|for|of))*)?)\b")
+        of = re.compile(
+            r"\b(?P<title>(?i:" + tw + r"))\s+(?:of|for)\s+(?:the\s+)?"
+            r"[A-Z][^.;()\"“”]{1,60}?,\s+(?P<name>" + _NAME + r")\b")
+        surname = re.compile(
+            r"(?P<title>(?:(?:[A-Z][a-z]+)\s+){0,2}?(?i:" + tw + r"))\s+(?P<name>"
+            + _NAME_WORD + r")\b(?!\s+[A-Z][a-z])")
+        return of, before, after, surname
+
+    @cached_property
+    def not_names(self) -> frozenset[str]:
+        return frozenset(self.words("not_names"))
+
+    @cached_property
+    def org_words(self) -> frozenset[str]:
+        return frozenset(self.words("org_words"))
+
+    def short_forms(self, name: str) -> list[str]:
+        """Forms an article may use for a full name later: the last word, and the first
+        (Korean names romanised surname first: "Yoon")."""
+        parts = name.split()
+        if len(parts) < 2:
+            return []
+        return [parts[-1], parts[0]]
+
+    def mentions(self, text: str, toks: Sequence[Token], article_id: str = "",
+                 start: int | None = None, end: int | None = None) -> list[Mention]:
+        lo = 0 if start is None else start
+        hi = len(text) if end is None else end
+        seg = text[lo:hi]
+        out: list[Mention] = []
+        for n, rx in enumerate(self._mention_rx):
+            for m in rx.finditer(seg):
+                name = m.group("name")
+                words = name.split()
+                if words[0] in self.not_names or words[-1] in self.not_names:
+                    continue
+                if any(w in self.org_words for w in words):
+                    continue
+                title = m.group("title")
+                if self.title_key(title) is None:
+                    continue
+                ns = lo + m.start("name")
+                if any(o.start == ns for o in out):
+                    continue
+                if n == 3 and any(o.start <= ns < o.end for o in out):
+                    continue
+                ts, te = lo + m.start("title"), lo + m.end("title")
+                # leading words that say whose title it is, not what it is (South Korean …)
+                while True:
+                    w = re.match(r"(\S+)\s+", text[ts:te])
+                    if w is None or w.group(1).casefold() not in _TITLE_QUALIFIERS:
+                        break
+                    ts += w.end()
+                alias = None
+                am = re.match(r"\s*\(([^()]{2,40})\)", text[ns + len(name):ns + len(name) + 44])
+                if am and has_hangul(am.group(1)):
+                    alias = am.group(1).strip()
+                out.append(Mention(article_id, name, start=ns, end=ns + len(name),
+                                   title=text[ts:te], title_start=ts, title_end=te,
+                                   alias=alias))
+        return out
+
+    # ------------------------------------------------------------------ figures
+    @cached_property
+    def _figure_rx(self) -> re.Pattern[str]:
+        scales = alternation(list(self.table("scales")), bounded=False)
+        words = alternation([w for w in self.table("number_words") if w != "one"], bounded=True)
+        return re.compile(
+            r"(?P<cur>US\$|C\$|A\$|\$|€|£|¥|₩|￦)?\s?"
+            r"(?:(?<![\w.,\-])(?P<num>" + _LIT + r")|(?P<word>" + words + r"))"
+            r"(?:\s?(?P<scale>" + scales + r")\b)?",
+            re.IGNORECASE,
+        )
+
+    @cached_property
+    def _units(self) -> list[tuple[str, str]]:
+        return sorted(((k.casefold(), v) for k, v in self.table("units").items()),
+                      key=lambda kv: -len(kv[0]))
+
+    @cached_property
+    def _durations(self) -> dict[str, str]:
+        return {k.casefold(): v for k, v in self.table("durations").items()}
+
+    @cached_property
+    def _count_nouns(self) -> dict[str, str]:
+        return {k.casefold(): v for k, v in self.table("count_nouns").items()}
+
+    def numbers(self, text: str, start: int, end: int, toks: Sequence[Token],
+                taken: Sequence[tuple[int, int]] = ()) -> list[Facet]:
+        """Figures with a unit or what they count: ``$134.8 billion`` -> ``134800000000
+        USD``, ``23 hacked servers`` -> ``23 machines`` (head servers), ``9.82 (gigabytes)``
+        -> ``9.82 GB``, ``five`` -> 5; about/nearly/roughly hedge it (``~``); years, times,
+        ordinals (25th), codes (5G, COVID-19, 15-digit) and phone numbers are left out."""
+        out: list[Facet] = []
+        number_words = {k.casefold(): v for k, v in self.table("number_words").items()}
+        scales = {k.casefold(): Decimal(str(v)) for k, v in
+                  (self.data.get("scales") or {}).items()}
+        symbols = {str(k): str(v) for k, v in (self.data.get("currency_symbols") or {}).items()}
+        times = [(m.start(), m.end()) for m in _TIME.finditer(text, start, end)]
+        blocked = [*taken, *times]
+        for m in self._figure_rx.finditer(text, start, end):
+            s, e = m.start(), m.end()
+            while s < e and text[s].isspace():
+                s += 1
+            core = m.start("num") if m.group("num") else m.start("word")
+            if any(a <= core < b for a, b in blocked):
+                continue
+            nxt = text[e:e + 1]
+            if m.group("num"):
+                lit = m.group("num")
+                if nxt and (nxt.isalpha() and not m.group("scale")) or nxt in ("-",) and \
+                        re.match(r"-[A-Za-z]", text[e:e + 2]):
+                    # 5G, 25th, 15-digit; but "$20 billion" and "9.82 (gigabytes)" pass
+                    if not re.match(r"\s", nxt or " "):
+                        continue
+                if s > 0 and text[s - 1] in "-/" and not m.group("cur"):
+                    continue  # COVID-19, 2024/25
+                value = Decimal(lit.replace(",", ""))
+                digits = significant_digits(lit)
+            else:
+                value = Decimal(number_words[m.group("word").casefold()])
+                digits = len(str(int(value)).strip("0")) or 1
+            scale = (m.group("scale") or "").casefold()
+            if scale in ("m", "b") and not m.group("cur"):
+                continue  # "5 m" is five metres, "3 b" nothing: only "$5m", "$3b"
+            if scale:
+                value *= scales[scale]
+            cur = symbols.get(m.group("cur") or "", "")
+            # the unit or counted noun after the figure ("(gigabytes)", "percent", "servers")
+            rest = text[e:min(end, e + 60)]
+            unit, unit_end, head = cur, e, None
+            um = re.match(r"\s?\(?\s?([A-Za-z%][A-Za-z%. ]{0,20})", rest)
+            if not unit or unit == "":
+                for surface, key in self._units:
+                    if re.match(r"\s?\(?\s?" + re.escape(surface) + r"(?![A-Za-z])\)?", rest,
+                                re.IGNORECASE):
+                        unit = key
+                        unit_end = e + re.match(r"\s?\(?\s?" + re.escape(surface) + r"\)?",
+                                                rest, re.IGNORECASE).end()  # type: ignore
+                        break
+            elif um and um.group(1).casefold().startswith(("won", "dollar")):
+                pass
+            if unit == "" and um:
+                first = um.group(1).split()[0].casefold().strip(".")
+                if first in self._durations:
+                    continue  # 17 hours, three years: a duration
+            if unit == "" or unit in ("USD", "KRW", "EUR", "JPY", "GBP", "CNY", "CAD"):
+                head = _head_noun(text, unit_end, end)
+            if not unit and head:
+                klass = next((self._count_nouns[w] for w in reversed(head.casefold().split())
+                              if w in self._count_nouns), None)
+                unit = klass or ""
+            plain = not unit and not scale and not m.group("cur")
+            if plain and m.group("num") and "." not in lit and 1900 <= value <= 2100:
+                continue  # a year
+            if plain and value < 10 and m.group("num"):
+                continue  # a bare small figure ("3 areas" counts little we can check)
+            if plain and not head:
+                continue
+            if m.group("word") and not head and not _quantity_context(text, s, end):
+                continue
+            before = text[max(0, s - 24):s]
+            approx = bool(re.search(r"\b(?:" + "|".join(
+                re.escape(w) for w in self.words("approx_before")) + r")\s+$", before,
+                re.IGNORECASE))
+            bound = None
+            if re.search(r"\b(?:more than|over|at least|upwards of|just over|well over)\s+$",
+                         before, re.IGNORECASE):
+                bound = "min"
+            elif re.search(r"\b(?:up to|less than|under|no (?:more|larger|greater) than|"
+                           r"at most)\s+$", before, re.IGNORECASE):
+                bound = "max"
+            fig = Figure(value, digits, approx, bound)
+            span_end = max(e, unit_end)
+            out.append(Facet("number", text[s:span_end].strip(), fig.normalized(unit),
+                             s + (len(text[s:span_end]) - len(text[s:span_end].lstrip())),
+                             s + len(text[s:span_end].rstrip()), unit=unit or None, head=head,
+                             role=_role(text, s, span_end, self.data)))
+        return out
+
+    # ------------------------------------------------------------------ dates
+    @cached_property
+    def _date_rx(self) -> list[re.Pattern[str]]:
+        mon = (r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?"
+               r"|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
+        time = (r"(?:,?\s+(?:at\s+)?(?:about\s+|approximately\s+|around\s+)?(?P<H>\d{1,2})"
+                r"(?::(?P<Mi>\d{2}))?\s?(?P<ap>a\.m\.|p\.m\.|am|pm|AM|PM))?")
+        time_before = (r"(?:(?:at\s+)?(?:about\s+|approximately\s+|around\s+)?(?P<H0>\d{1,2})"
+                       r"(?::(?P<M0>\d{2}))?\s?(?P<ap0>a\.m\.|p\.m\.|am|pm|AM|PM)\s+on\s+)?")
+        return [
+            re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)"),
+            re.compile(time_before + r"(?:(?P<wd0>Monday|Tuesday|Wednesday|Thursday|Friday"
+                       r"|Saturday|Sunday),?\s+)?" + mon + r"\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?"
+                       r"\b(?:,?\s+(?P<y>(?:19|20)\d{2}))?" + time),
+            re.compile(time_before + r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + mon
+                       + r"\b(?:,?\s+(?P<y>(?:19|20)\d{2}))?" + time),
+            re.compile(time_before + r"\bthe\s+(?P<dth>\d{1,2})(?:st|nd|rd|th)\b" + time),
+            re.compile(r"\b(?P<wrel>last |next |this )?(?P<wd>Monday|Tuesday|Wednesday|Thursday"
+                       r"|Friday|Saturday|Sunday)\b"),
+            re.compile(r"\b(?P<word>yesterday|today|tomorrow)\b", re.IGNORECASE),
+            re.compile(mon.replace("?P<mon>", "?P<mon2>") + r"\.?\s+(?P<ym2>(?:19|20)\d{2})\b"),
+            re.compile(r"\b(?:in|during|since|until|by|from|through|early|late|mid-?|to|and|"
+                       r"between)\s+(?:early\s+|late\s+|mid-?)?"
+                       + mon.replace("?P<mon>", "?P<mon3>") + r"\b(?!\s+\d)"),
+            re.compile(r"\b(?:in|by|for|from|until|since|before|after|through|early|late|mid-?)"
+                       r"\s+(?P<yo2>(?:19|20)\d{2})\b(?![,.]?\d)", re.IGNORECASE),
+        ]
+
+    def dates(self, text: str, start: int, end: int, ref: date | None) -> list[Facet]:
+        """Dates resolved against the article's day: ``May 19``, ``Dec. 2, 2024``, ``the
+        18th`` (this month), ``Monday`` (the last one on or before the article's day),
+        ``June 2022`` / ``in July`` (a month), ``by 2027`` (a year), ``yesterday``; with a
+        time (``11:20 p.m. on April 18``). ``between A and B`` / ``from A to B`` mark the
+        ends of a range."""
+        out: list[Facet] = []
+        taken: list[tuple[int, int]] = []
+        for rx in self._date_rx:
+            for m in rx.finditer(text, start, end):
+                gd = m.groupdict()
+                key = next((g for g in ("mon3", "yo2") if gd.get(g)), None)
+                s, e = (m.start(key), m.end(key)) if key else (m.start(), m.end())
+                if any(a < e and s < b for a, b in taken):
+                    continue
+                got = self._resolve(gd, ref)
+                if got is None:
+                    continue
+                norm, grain = got
+                taken.append((s, e))
+                out.append(Facet("date", text[s:e], norm, s, e, unit=grain))
+        out.sort(key=lambda f: f.start)
+        for k in range(len(out) - 1):
+            a, b = out[k], out[k + 1]
+            gap = text[a.end:b.start]
+            before = text[max(start, a.start - 10):a.start]
+            if (re.fullmatch(r",?\s+(?:and|to|through|until)\s+", gap)
+                    and re.search(r"\b(?:between|from)\s+$", before)) or re.fullmatch(
+                    r"\s*[-–~]\s*", gap):
+                out[k] = replace(a, role="start")
+                out[k + 1] = replace(b, role="end")
+        return out
+
+    def _resolve(self, gd: dict[str, str | None], ref: date | None) -> tuple[str, str] | None:
+        months = {k.casefold(): int(v) for k, v in (self.data.get("months") or {}).items()}
+        weekdays = self.words("weekdays")
+        if gd.get("yo2"):
+            return gd["yo2"] or "", "year"
+        if gd.get("ym2"):
+            mo = months.get((gd.get("mon2") or "").casefold().rstrip("."))
+            return (f"{gd['ym2']}-{mo:02d}", "month") if mo else None
+        if gd.get("mon3"):
+            mo = months.get((gd.get("mon3") or "").casefold())
+            if not mo:
+                return None
+            if ref is None:
+                return f"--{mo:02d}", "month"
+            year = ref.year - (1 if mo > ref.month + 1 else 0)
+            return f"{year}-{mo:02d}", "month"
+        if gd.get("word"):
+            if ref is None:
+                return None
+            delta = {"yesterday": -1, "today": 0, "tomorrow": 1}[(gd["word"] or "").lower()]
+            return (ref + timedelta(days=delta)).isoformat(), "day"
+        if gd.get("wd"):
+            if ref is None:
+                return None
+            target = weekdays.index((gd["wd"] or "").lower())
+            rel = (gd.get("wrel") or "").strip().lower()
+            d = ref - timedelta(days=(ref.weekday() - target) % 7)
+            if rel == "next":
+                d = ref + timedelta(days=(target - ref.weekday()) % 7 or 7)
+            elif rel == "last" and d == ref:
+                d -= timedelta(days=7)
+            return d.isoformat(), "day"
+        if gd.get("dth"):
+            if ref is None:
+                return None
+            day = int(gd["dth"] or 0)
+            month, year = ref.month, ref.year
+            if day > ref.day + 7:
+                month -= 1
+                if month == 0:
+                    month, year = 12, year - 1
+        else:
+            day = int(gd.get("d") or 0)
+            if gd.get("m"):
+                month = int(gd["m"] or 0)
+            else:
+                month = months.get((gd.get("mon") or "").casefold().rstrip(".")) or 0
+            year = int(gd["y"]) if gd.get("y") else 0
+            if not year:
+                if ref is None:
+                    try:
+                        date(2000, month, day)
+                    except ValueError:
+                        return None
+                    return f"--{month:02d}-{day:02d}", "day"
+                year = ref.year
+                if (month, day) > (ref.month, ref.day) and month > ref.month + 1:
+                    year -= 1
+        try:
+            iso = date(year, month, day).isoformat()
+        except ValueError:
+            return None
+        h, mi, ap = gd.get("H") or gd.get("H0"), gd.get("Mi") or gd.get("M0"), \
+            gd.get("ap") or gd.get("ap0")
+        if h:
+            hour = int(h)
+            a = (ap or "").lower().replace(".", "")
+            if a == "pm" and hour < 12:
+                hour += 12
+            elif a == "am" and hour == 12:
+                hour = 0
+            if hour <= 23:
+                return f"{iso}T{hour:02d}:{int(mi or 0):02d}", "minute"
+        return iso, "day"
+
+    # ------------------------------------------------------------------ places, orgs
+    def places(self, text: str, start: int, end: int, toks: Sequence[Token],
+               gazetteer: Any) -> list[Facet]:
+        """Countries and gazetteer places named in a place context (in / at / near / from
+        / to X, X-based) or written out in full ("Washington, D.C.")."""
+        out: list[Facet] = []
+        countries = {k: v for k, v in self.table("countries").items()}
+        rx = re.compile(
+            r"\b(?:in|at|near|from|to|into|across|outside|inside|around|throughout)\s+"
+            r"(?:the\s+)?(?:(?:central|northern|southern|eastern|western|downtown)\s+)?"
+            r"(?P<name>[A-Z][\w.'\-]*(?:\s+(?:[A-Z][\w.'\-]*|of|de))*?)"
+            r"(?=\s*[,.;:)]|\s+(?:on|in|at|and|later|this|last|next|by|for|with|to|after|"
+            r"before|area|region|province|city|state|county|district|where|which|who)\b|\s*$|"
+            r"'s\b|’s\b)")
+        seen: set[int] = set()
+        for m in rx.finditer(text, start, end):
+            name = m.group("name").rstrip(".")
+            s = m.start("name")
+            key = None
+            if name in countries:
+                key = "country:" + countries[name]
+            else:
+                words = name.split()
+                if words[0] in self.not_names or any(w in self.org_words for w in words):
+                    continue
+                key = gazetteer.key(name)
+            if key is None:
+                continue
+            seen.add(s)
+            out.append(Facet("place", name, key, s, s + len(name)))
+        return out
+
+    def organizations(self, text: str, start: int, end: int, toks: Sequence[Token],
+                      person_spans: Sequence[tuple[int, int]]) -> list[Facet]:
+        words = "|".join(re.escape(w) for w in sorted(self.org_words, key=len, reverse=True))
+        rx = re.compile(
+            r"\b(?:the\s+)?((?:[A-Z][\w&.'\-]*\s+){0,4}(?:" + words + r")\b"
+            r"(?:\s+(?:of|for)\s+(?:the\s+)?(?:[A-Z][\w\-&]*,?\s*(?:and\s+)?){1,5})?)")
+        out = []
+        for m in rx.finditer(text, start, end):
+            name = m.group(1).strip().rstrip(",")
+            s = m.start(1)
+            if name.startswith("The "):
+                name, s = name[4:], s + 4
+            if len(name.split()) < 2:
+                continue
+            out.append(Facet("organization", name, name, s, s + len(name)))
+        return out
+
+    # ------------------------------------------------------------------ saying, modality
+    @cached_property
+    def _say_rx(self) -> re.Pattern[str]:
+        cap = r"[A-Z][\w.'\-]*"
+        verbs = "|".join(self.words("say_verbs"))
+        nouns = "|".join(self.words("source_nouns"))
+        return re.compile(
+            r"(?:(?P<who1>(?:(?:" + cap + r"|government|ministry|industry|trade|company)\s+){0,3}"
+            r"(?:" + cap + r"|(?:" + nouns + r"))"
+            r"(?:\s+(?:in|at|from|of|with)\s+(?:the\s+)?" + cap + r"(?:\s+" + cap + r")?)?)"
+            r"\s+(?:" + verbs + r")\b)"
+            r"|(?:\b(?:" + verbs + r")\s+(?P<who2>" + cap + r"(?:\s+" + cap + r"){0,3}))"
+            r"|(?:according to\s+(?:the\s+)?(?P<who3>[\w'\-]+(?:\s+[\w'\-]+){0,4}?)"
+            r"(?=\s*[,.;:]|\s*$))")
+
+    def say_span(self, text: str, start: int, end: int) -> re.Match[str] | None:
+        last = None
+        for m in self._say_rx.finditer(text, start, end):
+            last = m
+        return last
+
+    def speakers(self, text: str, start: int, end: int, toks: Sequence[Token],
+                 mentions: Sequence[Mention]) -> list[tuple[int, int]]:
+        """Spans of who says a sentence ("X said", "said X", "according to X")."""
+        out = []
+        for m in self._say_rx.finditer(text, start, end):
+            for g in ("who1", "who2", "who3"):
+                if m.group(g):
+                    s, e = m.start(g), m.end(g)
+                    who = m.group(g)
+                    if who.startswith("The "):
+                        s += 4
+                    if text[s:e] in self.not_names or text[s:e] in ("The", "It"):
+                        continue
+                    out.append((s, e))
+        return out
+
+    def quotes(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        out = []
+        for m in _QUOTE_RX.finditer(text, start, end):
+            g = next(k for k in range(1, 5) if m.group(k) is not None)
+            if " " in m.group(g).strip():
+                out.append((m.start(g), m.end(g)))
+        return out
+
+    def modality(self, text: str) -> str | None:
+        if re.search(r"\b(?:" + "|".join(re.escape(w) for w in self.words("planned"))
+                     + r")\b", text):
+            return "planned"
+        if re.search(r"\b(?:" + "|".join(re.escape(w) for w in self.words("done_verbs"))
+                     + r")\b", text):
+            return "done"
+        return None
+
+    def predicates(self, text: str, start: int, end: int) -> list[Facet]:
+        objs = {k.casefold(): v for k, v in self.table("predicate_objects").items()}
+        verbs = {k.casefold(): v for k, v in self.table("predicate_verbs").items()}
+        o = "|".join(map(re.escape, objs))
+        rx = re.compile(
+            r"\b(?P<obj>" + o + r")\s+(?P<verb>controls?|restrictions?|curbs?|bans?|promotion"
+            r"|expansion)\b|\b(?P<verb2>promot\w*|boost\w*|expand\w*|restrict\w*|curb\w*|ban\w*"
+            r"|eas\w*|relax\w*|tighten\w*)\s+(?:the\s+|of\s+)?(?:\w+\s+)?(?P<obj2>" + o + r")\b",
+            re.IGNORECASE)
+        stems = (("promot", "promote"), ("boost", "promote"), ("expand", "promote"),
+                 ("restrict", "restrict"), ("curb", "restrict"), ("ban", "restrict"),
+                 ("control", "restrict"), ("eas", "ease"), ("relax", "ease"),
+                 ("tighten", "tighten"))
+        out = []
+        for m in rx.finditer(text, start, end):
+            obj_raw = (m.group("obj") or m.group("obj2") or "").casefold()
+            verb_raw = (m.group("verb") or m.group("verb2") or "").casefold()
+            obj = objs.get(obj_raw, obj_raw.rstrip("s"))
+            verb = verbs.get(verb_raw) or next((c for st, c in stems if verb_raw.startswith(st)),
+                                               None)
+            if verb is None:
+                continue
+            out.append(Facet("predicate", m.group(0), f"{obj}:{verb}", m.start(), m.end(), obj))
+        return out
+
+
+_TITLE_QUALIFIERS = {
+    "the", "a", "an", "south", "north", "korean", "korea", "canadian", "canada", "american",
+    "japanese", "chinese", "british", "french", "german", "u.s.", "us", "then", "and", "but",
+    "former", "new", "acting", "incoming", "outgoing",
+}
+
+
+def _head_noun(text: str, pos: int, end: int) -> str | None:
+    """What a figure counts: the words after it up to a function word or punctuation
+    ("23 hacked servers so far" -> "hacked servers"; "25 types of malware" -> "types of
+    malware"; "all 23 million of its subscribers" -> "subscribers")."""
+    rest = text[pos:min(end, pos + 60)]
+    rest = re.sub(r"^\s*(?:of\s+(?:its|the|their|our)\s+)", " ", rest)
+    words = re.findall(r"[A-Za-z][A-Za-z\-']*|[^\sA-Za-z]", rest)
+    got: list[str] = []
+    for w in words[:5]:
+        low = w.casefold()
+        if not w[0].isalpha():
+            break
+        if low == "of" and got and len(got) <= 2:
+            got.append(w)
+            continue
+        if low in _STOP_HEAD:
+            break
+        got.append(w)
+    while got and got[-1].casefold() == "of":
+        got.pop()
+    return " ".join(got) if got else None
+
+
+def _quantity_context(text: str, s: int, end: int) -> bool:
+    """A spelled-out number stands for a figure ("up from five", "a total of eight")."""
+    before = text[max(0, s - 16):s].casefold()
+    return bool(re.search(r"\b(?:from|to|of|by|up|down|total|all|remaining|only|just)\s+$",
+                          before))
+
+
+def _role(text: str, s: int, e: int, data: dict[str, Any]) -> str | None:
+    """from / to / by / increment: how a figure enters a change ("from 25 percent to 15
+    percent", "cut by 15%", "up 21 and 18")."""
+    before = text[max(0, s - 14):s].casefold()
+    change = data.get("change_words") or {}
+    verbs = [w for ws in change.values() for w in ws]
+    near = text[max(0, s - 40):min(len(text), e + 30)].casefold()
+    if re.search(r"\bup from\s+$|\bdown from\s+$", before):
+        return "from"
+    if re.search(r"\bfrom\s+$", before) and any(re.search(r"\b" + v + r"\b", near)
+                                               for v in verbs):
+        return "from"
+    if re.search(r"\bto\s+$", before) and any(re.search(r"\b" + v + r"\b", near) for v in verbs):
+        return "to"
+    if re.search(r"\bby\s+$", before) and any(re.search(r"\b" + v + r"\b", near) for v in verbs):
+        return "by"
+    if re.search(r"\b(?:up|down)\s+$|\b(?:up|down) (?:by\s+)?\S+ and\s+$", before):
+        return "increment"
+    return None
+
+
+_MEMO: dict[str, tuple[str, ...]] = {}
+
+
+def _pysbd_sentences(seg: Any, text: str) -> tuple[str, ...]:
+    r"""pySBD's sentences of ``text`` without its char-span step (one
+    ``re.finditer(re.escape(sentence) + r"\s*")`` per sentence, a third of its time): the
+    same first match ending after the previous one, found with ``str.find``. Memoised."""
+    got = _MEMO.get(text)
+    if got is not None:
+        return got
+    if not text:
+        return ()
+    sents = seg.processor(text).process()
+    if not all(isinstance(x, str) and x for x in sents):
+        out = tuple(span.sent for span in seg.segment(text))
+    else:
+        res: list[str] = []
+        prior = 0
+        n = len(text)
+        for sent in sents:
+            pos = 0
+            while (i := text.find(sent, pos)) >= 0:
+                j = i + len(sent)
+                while j < n and text[j].isspace():
+                    j += 1
+                if j > prior:
+                    res.append(text[i:j])
+                    prior = j
+                    break
+                pos = j
+        out = tuple(res)
+    if len(_MEMO) > 8192:
+        _MEMO.clear()
+    _MEMO[text] = out
+    return out
+
+
+LANGUAGE = English()

@@ -1,0 +1,428 @@
+"""Stage 4b: which values answer the same question.
+
+A cluster of claims about one topic holds many figures and dates; two of them are worth
+comparing only when they answer the same question: the number of servers infected, not the
+number of servers checked; the day of the briefing, not the day of the detection. This
+stage gives every value (figure, date, place) its *question* and groups the values that
+share one into **slots**.
+
+A value's question is read from around it, in any language:
+
+* its unit or counted class (KRW, percent, servers/대/台 -> machines, users/명 -> people),
+  its role (the ``from``/``to``/``by`` of a change, the ``start``/``end`` of a range);
+* its context: the words of its own clause, cut at the neighbouring values of its type
+  (CJK text as character bigrams, spaced text as word stems), plus the language-neutral
+  anchors of its claim — the other figures and dates, resolved names, Latin-script terms
+  (IMSI, GB, MASGA) — weighted by how rare each is in the corpus (IDF): "1차" (round one)
+  weighs more than "서버" (server) in a corpus about servers.
+
+Slots are built like claim clusters: value pairs scored, merged strongest first with
+average linkage, one value per article per slot (an outlet gives one figure for one
+question; two different figures of one article join only when their contexts are
+near-identical — the article contradicts itself). Two values that state the same figure
+get a bonus (outlets that agree tell us the slot); a figure off by a power of ten or a
+digit slip a smaller one (the usual ways a figure is miscopied).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from crosscheck.lang.numbers import parse_normalized, relation
+from crosscheck.models import Claim, Facet, content_id
+from crosscheck.scripts import is_cjk_char, script_of
+
+VALUE_TYPES = ("number", "date", "place")
+_COUNT_UNITS = frozenset({"", "people", "records", "kinds", "machines", "items", "places",
+                          "countries", "companies", "times"})
+_CURRENCIES = frozenset({"USD", "KRW", "JPY", "EUR", "GBP", "CNY", "CAD", "AUD"})
+_PUNCT = re.compile(r"[,;:()\[\]{}“”\"‘’'·…/|]|\s[-–—]\s")
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_STOP_EN = frozenset("""a an the of in on at to for from by with and or but as is are was were be
+been being that this these those it its their his her has have had will would can could than
+so such said says also which who whom whose what when where there here into over under about
+after before between up down out off not no nor per each all any some more most other very
+just only than then still yet""".split())
+
+
+@dataclass(frozen=True)
+class Value:
+    """One value of a claim, with the question it answers."""
+
+    index: int
+    claim: Claim
+    facet: Facet
+    script: str
+    unit: str
+    role: str | None
+    tokens: frozenset[str]
+    anchors: frozenset[str]
+
+    @property
+    def article_id(self) -> str:
+        return self.claim.article_id
+
+    @property
+    def type(self) -> str:
+        return self.facet.type
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Values (of different articles, mostly) that answer one question."""
+
+    id: str
+    values: tuple[Value, ...]
+    score: float  # the mean pair score of its members (average linkage)
+
+
+# --------------------------------------------------------------------------- values
+
+
+def _stem(w: str) -> str:
+    w = w.casefold()
+    for suf in ("ing", "ed", "es", "s"):
+        if len(w) > len(suf) + 3 and w.endswith(suf):
+            return w[: -len(suf)]
+    return w
+
+
+def context_tokens(text: str) -> frozenset[str]:
+    """The comparable pieces of a stretch of text: character bigrams of CJK runs (no
+    analyser needed, robust to particles), word stems of the rest (stop words out)."""
+    out: set[str] = set()
+    for w in _WORD.findall(text):
+        if is_cjk_char(w[0]):
+            run = "".join(ch for ch in w if is_cjk_char(ch))
+            out.update(run[k : k + 2] for k in range(len(run) - 1))
+            if len(run) == 1:
+                out.add(run)
+            latin = re.findall(r"[A-Za-z]{2,}", w)
+            out.update(x.casefold() for x in latin)
+        elif len(w) >= 2 and w.casefold() not in _STOP_EN:
+            out.add(_stem(w))
+    return frozenset(out)
+
+
+WINDOW_WORDS = 10
+WINDOW_CHARS = 24
+
+
+def window(text: str, claim: Claim, facet: Facet, same_type: Sequence[Facet]) -> str:
+    """The words around ``facet`` inside its claim, up to the neighbouring values of its
+    type and at most ``WINDOW_WORDS`` words (``WINDOW_CHARS`` characters of CJK text) on
+    each side, the value itself left out."""
+    lo, hi = claim.start, claim.end
+    for o in same_type:
+        if o is facet or (o.start, o.end) == (facet.start, facet.end):
+            continue
+        if o.end <= facet.start:
+            lo = max(lo, o.end)
+        elif o.start >= facet.end:
+            hi = min(hi, o.start)
+    left, right = text[lo : facet.start], text[facet.end : hi]
+    if is_cjk_text(left + right):
+        left, right = left[-WINDOW_CHARS:], right[:WINDOW_CHARS]
+    else:
+        left = " ".join(left.split()[-WINDOW_WORDS:])
+        right = " ".join(right.split()[:WINDOW_WORDS])
+    return f"{left} \u2026 {right}"
+
+
+def is_cjk_text(s: str) -> bool:
+    return script_of(s) in ("hangul", "japanese", "han")
+
+
+def _unit_of(f: Facet) -> str:
+    if f.type == "number":
+        parsed = parse_normalized(f.normalized)
+        return parsed[1] if parsed else (f.unit or "")
+    return ""
+
+
+def _anchor(f: Facet) -> str | None:
+    if f.type in ("date", "number", "place", "person", "organization"):
+        return f"{f.type}:{f.normalized}"
+    return None
+
+
+def collect_values(articles_text: Mapping[str, str], claims: Sequence[Claim],
+                   canon: Mapping[str, str] | None = None) -> list[Value]:
+    """Every figure, date and place of the claims, with its question."""
+    canon = canon or {}
+    out: list[Value] = []
+    for c in claims:
+        text = articles_text[c.article_id]
+        by_type: dict[str, list[Facet]] = defaultdict(list)
+        for f in c.facets:
+            by_type[f.type].append(f)
+        anchors_all = {}
+        for f in c.facets:
+            a = _anchor(f)
+            if a is None:
+                continue
+            if f.type == "person":
+                a = "person:" + canon.get(f.normalized, f.normalized)
+            anchors_all[(f.type, f.start, f.end)] = a
+        latin = {w.casefold() for w in re.findall(r"\b[A-Za-z][A-Za-z0-9\-]{1,}\b", c.text)
+                 if w.casefold() not in _STOP_EN} if script_of(c.text) != "latin" else set()
+        for t in VALUE_TYPES:
+            for f in by_type.get(t, ()):
+                win = window(text, c, f, by_type[t])
+                anchors = frozenset(
+                    a for (ty, s, e), a in anchors_all.items()
+                    if (ty, s, e) != (f.type, f.start, f.end) and a != f"{f.type}:{f.normalized}")
+                toks = context_tokens(win) | frozenset(_stem(w) for w in latin
+                                                       if w in win.casefold())
+                unit = _unit_of(f)
+                if unit:
+                    toks |= {"unit:" + unit}  # a rare unit (GB, tonnes) says much
+                out.append(Value(len(out), c, f, script_of(c.text), _unit_of(f), f.role,
+                                 toks, anchors))
+    return out
+
+
+# --------------------------------------------------------------------------- pairs
+
+
+def units_comparable(a: Value, b: Value) -> bool:
+    """Two values can answer one question: same type, and for figures the same unit, or a
+    count with an unnamed count, or a currency with a bare 만/억-scaled figure."""
+    if a.type != b.type:
+        return False
+    if a.type != "number":
+        return True
+    ua, ub = a.unit, b.unit
+    if ua == ub:
+        return True
+    if not ua or not ub:
+        other = ua or ub
+        return other in _COUNT_UNITS or other in _CURRENCIES
+    return False
+
+
+def roles_comparable(a: Value, b: Value) -> bool:
+    """A change's ``from`` answers another question than its ``to``; a range's ``start``
+    than its ``end``; a ``by`` or an ``increment`` than a level."""
+    ra, rb = a.role, b.role
+    if ra == rb:
+        return True
+    level = {None, "to"}
+    return ra in level and rb in level
+
+
+def value_relation(a: Value, b: Value) -> str:
+    """same / scale / digits / day / month / year / differ (see ``lang.numbers.relation``
+    and :func:`date_relation`); ``unknown`` for places the gazetteer does not know."""
+    if a.type == "number":
+        na, nb = a.facet.normalized, b.facet.normalized
+        if a.unit != b.unit:  # one of them has no unit: compare the figures alone
+            na, nb = na.split(" ", 1)[0], nb.split(" ", 1)[0]
+        rel = relation(na, nb)
+        return "same" if rel == "unit" else rel
+    if a.type == "date":
+        return date_relation(a.facet.normalized, b.facet.normalized)
+    from crosscheck.lang.gazetteer import relation as place_relation
+
+    rel = place_relation(a.facet.normalized, b.facet.normalized)
+    return "same" if rel in ("same", "unknown") else "differ"
+
+
+@lru_cache(maxsize=1 << 16)
+def date_relation(a: str, b: str) -> str:
+    """Two dates compared at the granularity both give (a day agrees with its month, a
+    partial ``--04-19`` is compared by month and day): ``same``, or how they differ. A
+    miscopied date usually keeps the rest: ``day`` (one day apart, same month), ``month``
+    (same day and year, another month), ``year`` (same day and month, another year);
+    anything else is ``differ``."""
+    pa, pb = _date_parts(a), _date_parts(b)
+    if pa is None or pb is None:
+        return "same" if a == b else "differ"
+    common = [k for k in range(3) if pa[k] is not None and pb[k] is not None]
+    if not common or all(pa[k] == pb[k] for k in common):
+        return "same"
+    diff = [k for k in common if pa[k] != pb[k]]
+    full = len(common) == 3 or (common == [1, 2])
+    if full and diff == [2] and abs((pa[2] or 0) - (pb[2] or 0)) == 1:
+        return "day"
+    if full and diff == [1] and 2 in common:
+        return "month"
+    if len(common) == 3 and diff == [0]:
+        return "year"
+    return "differ"
+
+
+def _date_parts(s: str) -> tuple[int | None, int | None, int | None] | None:
+    m = re.fullmatch(r"(?:(\d{4})|-)-?(\d{2})?(?:-(\d{2}))?(?:T.*)?", s)
+    if m is None:
+        return None
+    y = int(m.group(1)) if m.group(1) else None
+    mo = int(m.group(2)) if m.group(2) else None
+    d = int(m.group(3)) if m.group(3) else None
+    if y is None and mo is None:
+        return None
+    return y, mo, d
+
+
+def idf_weights(values: Sequence[Value]) -> dict[str, float]:
+    """How rare each context token is among the values' contexts (smoothed IDF)."""
+    df: Counter[str] = Counter()
+    for v in values:
+        df.update(v.tokens | v.anchors)
+    n = max(1, len(values))
+    return {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
+
+
+def weighted_jaccard(ta: frozenset[str], tb: frozenset[str], idf: Mapping[str, float]
+                     ) -> float:
+    """IDF-weighted overlap of two token sets (0..1)."""
+    if not ta or not tb:
+        return 0.0
+    inter = sum(idf.get(t, 1.0) for t in ta & tb)
+    union = sum(idf.get(t, 1.0) for t in ta | tb)
+    return inter / union if union else 0.0
+
+
+def weighted_containment(ta: frozenset[str], tb: frozenset[str], idf: Mapping[str, float]
+                         ) -> float:
+    """IDF-weighted share of the smaller set found in the other (0..1): anchors one claim
+    gives and the other leaves out do not count against the pair."""
+    if not ta or not tb:
+        return 0.0
+    inter = sum(idf.get(t, 1.0) for t in ta & tb)
+    small = min(sum(idf.get(t, 1.0) for t in ta), sum(idf.get(t, 1.0) for t in tb))
+    return inter / small if small else 0.0
+
+
+TYPO = ("scale", "digits", "day", "month", "year")
+"""Relations a miscopied value usually has with the right one."""
+
+
+@dataclass(frozen=True)
+class PairFeatures:
+    a: int
+    b: int
+    lex: float  # IDF-weighted overlap of the words around the two values
+    anc: float  # of the claims' other values and names (language-neutral)
+    claim_cos: float
+    relation: str
+    same_article: bool
+    same_script: bool
+
+    @property
+    def agree(self) -> bool:
+        return self.relation == "same"
+
+
+def linkage_score(p: PairFeatures, p_slot: float) -> float:
+    """The score slots are merged by: how surely two values answer one question, with a
+    bonus when they state the same value (outlets that agree show us the slot) and a smaller
+    one for the usual miscopies (a power of ten, a digit, a day)."""
+    if p.agree:
+        return p_slot + AGREE_BONUS
+    if p.relation in TYPO:
+        return p_slot + TYPO_BONUS
+    return p_slot
+
+
+AGREE_BONUS = 0.25
+TYPO_BONUS = 0.1
+SLOT_THRESHOLD = 0.5
+SELF_CONTRADICTION_CTX = 0.6
+"""Two values of one article join one slot only with contexts this alike."""
+
+
+def candidate_pairs(values: Sequence[Value], vectors: Mapping[str, np.ndarray] | None,
+                    idf: Mapping[str, float], events: Mapping[str, str] | None = None,
+                    min_claim_cos: float = 0.78) -> list[PairFeatures]:
+    """Scored pairs of values that could answer one question: same type, comparable unit
+    and role, in one event (when events are given), claims not far apart."""
+    by_key: dict[tuple[str, str], list[Value]] = defaultdict(list)
+    for v in values:
+        key_unit = v.unit if v.type == "number" and v.unit not in _COUNT_UNITS else ""
+        by_key[(v.type, key_unit if key_unit not in _CURRENCIES else "money")].append(v)
+    out: list[PairFeatures] = []
+    for group in by_key.values():
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                if a.claim.id == b.claim.id:
+                    continue
+                if events is not None and events.get(a.article_id) != events.get(b.article_id):
+                    continue
+                if not (units_comparable(a, b) and roles_comparable(a, b)):
+                    continue
+                cos = 0.0
+                if vectors is not None and a.claim.id in vectors and b.claim.id in vectors:
+                    cos = float(vectors[a.claim.id] @ vectors[b.claim.id])
+                    if cos < min_claim_cos:
+                        continue
+                lex = weighted_jaccard(a.tokens, b.tokens, idf)
+                anc = weighted_containment(a.anchors, b.anchors, idf)
+                rel = value_relation(a, b)
+                same_article = a.article_id == b.article_id
+                if same_article and (rel == "same" or lex < SELF_CONTRADICTION_CTX):
+                    continue
+                out.append(PairFeatures(a.index, b.index, lex, anc, cos, rel, same_article,
+                                        a.script == b.script))
+    return out
+
+
+def build_slots(values: Sequence[Value], pairs: Sequence[PairFeatures],
+                probability: Callable[[PairFeatures, str], float],
+                threshold: float = SLOT_THRESHOLD) -> list[Slot]:
+    """Slots of two or more values: pairs merged strongest first (``linkage_score`` of
+    ``probability``), average linkage, one value per article per slot (unless the pair
+    itself is a self-contradiction)."""
+    score: dict[tuple[int, int], float] = {}
+    self_ok: set[tuple[int, int]] = set()
+    for p in pairs:
+        key = (min(p.a, p.b), max(p.a, p.b))
+        score[key] = linkage_score(p, probability(p, values[p.a].type))
+        if p.same_article:
+            self_ok.add(key)
+    parent = {v.index: v.index for v in values}
+    members: dict[int, list[int]] = {v.index: [v.index] for v in values}
+    arts = {v.index: v.article_id for v in values}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for (i, j), s in sorted(score.items(), key=lambda kv: (-kv[1], kv[0])):
+        if s < threshold:
+            break
+        ri, rj = find(i), find(j)
+        if ri == rj:
+            continue
+        mi, mj = members[ri], members[rj]
+        shared = {arts[x] for x in mi} & {arts[y] for y in mj}
+        if shared and not all(
+                (min(x, y), max(x, y)) in self_ok for x in mi for y in mj
+                if arts[x] == arts[y]):
+            continue
+        total = sum(score.get((min(x, y), max(x, y)), 0.0) for x in mi for y in mj)
+        if total / (len(mi) * len(mj)) < threshold:
+            continue
+        parent[rj] = ri
+        members[ri] = mi + mj
+        del members[rj]
+    out = []
+    for root, idx in members.items():
+        if len(idx) < 2:
+            continue
+        vs = tuple(sorted((values[k] for k in idx), key=lambda v: (v.article_id, v.facet.start)))
+        pair_scores = [score.get((min(x, y), max(x, y)), 0.0)
+                       for n, x in enumerate(idx) for y in idx[n + 1 :]]
+        out.append(Slot(content_id("slot", *(f"{v.claim.id}:{v.facet.start}" for v in vs)), vs,
+                        float(np.mean(pair_scores)) if pair_scores else 0.0))
+    out.sort(key=lambda s: s.id)
+    return out
