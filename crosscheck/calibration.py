@@ -21,8 +21,21 @@ from typing import Any
 from crosscheck.slots import TYPO, PairFeatures
 
 
-@cache
+_OVERRIDE: list[dict[str, Any]] = []
+
+
+def use_model(model: dict[str, Any] | None) -> None:
+    """Use ``model`` instead of the packaged coefficients (``bench/calibrate.py`` while it
+    fits); ``None`` goes back to the package data."""
+    _OVERRIDE[:] = [model] if model is not None else []
+
+
 def _model() -> dict[str, Any]:
+    return _OVERRIDE[0] if _OVERRIDE else _packaged()
+
+
+@cache
+def _packaged() -> dict[str, Any]:
     raw = resources.files("crosscheck").joinpath("data", "calibration.json").read_text(
         encoding="utf-8")
     got: dict[str, Any] = json.loads(raw)
@@ -37,7 +50,7 @@ def _logistic(x: list[float], coef: list[float], intercept: float) -> float:
 def slot_features(p: PairFeatures) -> list[float]:
     ss = 1.0 if p.same_script else 0.0
     cos = (p.claim_cos - 0.85) * 10
-    return [p.lex, p.anc, cos * ss, cos * (1 - ss), ss]
+    return [p.lex, p.anc, cos * ss, cos * (1 - ss), ss, 1.0 if p.mutual else 0.0]
 
 
 def slot_probability(p: PairFeatures, facet: str) -> float:
@@ -57,23 +70,42 @@ class DivergenceFeatures:
     attested_elsewhere: int  # other articles giving the other value for another question
     same_script: bool
     same_article: bool
+    minor_states_major: bool = False  # the other value's article also gives the main one
+    margin: float = 0.0  # p_slot minus the value's affinity to the outlets agreeing with it
+    mutual: bool = False  # the best pair's claims are each other's closest
 
 
-def divergence_features(d: DivergenceFeatures) -> list[float]:
-    return [
-        d.p_slot,
-        1.0 if d.relation in TYPO else 0.0,
-        1.0 if d.n_minor == 1 else 0.0,
-        math.log1p(max(0, d.n_major - 1)),
-        1.0 if d.attested_elsewhere >= 2 else 0.0,
-        1.0 if d.same_script else 0.0,
-        1.0 if d.same_article else 0.0,
-    ]
+STRONG_SLIPS = ("scale", "digits", "year", "month")
+"""How a miscopied value usually differs from the right one: a power of ten, a digit, the
+year or the month of an otherwise equal date. One day apart is weaker evidence: events of
+one story often fall on consecutive days."""
+
+
+def divergence_features(d: DivergenceFeatures) -> dict[str, float]:
+    """The features of a candidate divergence, by name (see ``data/calibration.json``)."""
+    return {
+        "p_slot": d.p_slot,
+        "margin": max(-0.5, min(0.5, d.margin)),
+        "strong_slip": 1.0 if d.relation in STRONG_SLIPS else 0.0,
+        "day_slip": 1.0 if d.relation == "day" else 0.0,
+        "self_contradiction": 1.0 if d.same_article else 0.0,
+        "both_established": 1.0 if d.n_minor >= 2 and d.n_major >= 2 else 0.0,
+        "established_elsewhere": 1.0 if d.attested_elsewhere >= 2 else 0.0,
+        "article_also_states_other": 1.0 if d.minor_states_major else 0.0,
+        "cross_script": 0.0 if d.same_script else 1.0,
+    }
+
+
+def divergence_score(d: DivergenceFeatures) -> float:
+    """The evidence for a divergence, as a weighted sum of its features."""
+    w = _model()["divergence"]["weights"]
+    return sum(w[k] * v for k, v in divergence_features(d).items())
 
 
 def divergence_confidence(d: DivergenceFeatures) -> float:
-    m = _model()["divergence"]
-    return round(_logistic(divergence_features(d), m["coef"], m["intercept"]), 3)
+    """P(a fact-checker would confirm it): the score through the fitted logistic (Platt)."""
+    a, b = _model()["divergence"]["platt"]
+    return round(1.0 / (1.0 + math.exp(-(a * divergence_score(d) + b))), 3)
 
 
 def title_confidence(n_articles: int, n_clashing: int) -> float:

@@ -213,74 +213,145 @@ def _what(vals: Sequence[slots.Value]) -> str:
     return ""
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """A value a slot holds beside the one most outlets give: a possible divergence."""
+
+    slot: slots.Slot
+    minor: tuple[slots.Value, ...]  # the values of the other side
+    major: tuple[slots.Value, ...]  # the side most outlets take
+    pair: slots.PairFeatures  # the best-matching pair across the sides
+    features: calibration.DivergenceFeatures
+
+    @property
+    def counterpart(self) -> slots.Value:
+        """The major side's value the minor side is best compared with."""
+        ids = {v.index: v for v in self.major}
+        return ids.get(self.pair.a) or ids[self.pair.b]
+
+
+def divergence_candidates(
+    values: Sequence[slots.Value], found: Sequence[slots.Slot],
+    pairs: Mapping[tuple[int, int], slots.PairFeatures],
+) -> list[Candidate]:
+    """Values set against the group of outlets that give another value to the question
+    they seem to answer.
+
+    Each value has a *home*: the slot of outlets that state the same value (or itself
+    alone). Against every other group whose value conflicts with it (a slot, or a value
+    no other outlet states), the value's affinity is its best slot probability with a
+    member; the best such group is its candidate divergence, when the value's own group is
+    no larger than that group (the minority side), with the features the calibrated
+    confidence reads: the affinity, how much it beats the value's affinity to its own home
+    (a value that sits well among outlets agreeing with it answers their question, not this
+    one), how the values differ, how many outlets each side has, whether the value's
+    article also states the other side's value, script and article of the best pair.
+    """
+    home: dict[int, slots.Slot] = {v.index: sl for sl in found for v in sl.values}
+    groups: list[tuple[slots.Value, ...]] = [sl.values for sl in found]
+    groups += [(v,) for v in values if v.index not in home]
+    group_of = {v.index: g for g in groups for v in g}
+    attested = _attestation(found)
+    by_value: dict[int, list[tuple[int, slots.PairFeatures]]] = defaultdict(list)
+    for (a, b), p in pairs.items():
+        by_value[a].append((b, p))
+        by_value[b].append((a, p))
+    out: list[Candidate] = []
+    done: set[tuple[int, int]] = set()
+    for v in values:
+        own = group_of[v.index]
+        own_arts = {x.article_id for x in own}
+        rival = 0.0
+        for other, p in by_value[v.index]:
+            if other in {x.index for x in own} and values[other].article_id != v.article_id:
+                rival = max(rival, calibration.slot_probability(p, v.type))
+        best: dict[int, tuple[float, slots.Value, slots.PairFeatures]] = {}
+        for other, p in by_value[v.index]:
+            if p.agree:
+                continue
+            g = group_of[other]
+            gid = id(g)
+            prob = calibration.slot_probability(p, v.type)
+            if gid not in best or prob > best[gid][0]:
+                best[gid] = (prob, values[other], p)
+        if not best:
+            continue
+        gid, (prob, w, pf) = max(best.items(), key=lambda kv: (kv[1][0], -kv[1][1].index))
+        major = group_of[w.index]
+        major_arts = {x.article_id for x in major}
+        if len(own_arts) > len(major_arts):
+            continue
+        key = (id(own), id(major))
+        if len(own_arts) == len(major_arts) and (id(major), id(own)) in done:
+            continue
+        if key in done:
+            continue
+        done.add(key)
+        knows = not pf.same_article and any(
+            x.article_id in own_arts and x.type == v.type and x.index != v.index
+            and slots.value_relation(x, w) == "same" for x in values)
+        features = calibration.DivergenceFeatures(
+            facet=v.type, p_slot=prob, relation=pf.relation,
+            n_minor=len(own_arts), n_major=len(major_arts),
+            attested_elsewhere=attested.get((v.type, _value_key(v)), 0) - len(own_arts),
+            same_script=pf.same_script, same_article=pf.same_article,
+            minor_states_major=knows, margin=prob - rival, mutual=pf.mutual,
+        )
+        out.append(Candidate(home.get(w.index) or slots.Slot("", major, 0.0), tuple(own),
+                             tuple(major), pf, features))
+    return out
+
+
 def _slot_findings(
-    articles: Mapping[str, Article], values: Sequence[slots.Value],
-    found: Sequence[slots.Slot], pairs: Mapping[tuple[int, int], slots.PairFeatures],
-    attested: Mapping[tuple[str, str], int], event_of: Mapping[str, str],
-    primary: str | None,
+    articles: Mapping[str, Article], found: Sequence[slots.Slot],
+    candidates: Sequence[Candidate], event_of: Mapping[str, str], primary: str | None,
 ) -> list[Finding]:
     """An ``agree`` for each slot whose values two or more outlets state compatibly, and a
-    ``diverge`` for each other value a slot holds (a side set against the best-matching
-    value of the side most outlets take)."""
+    ``diverge`` for each candidate the calibrated confidence rates ``likely`` or
+    ``possible`` (its side set against the best-matching value of the side most outlets
+    take; the other outlets of that side in ``corroborating``)."""
     out: list[Finding] = []
     for sl in found:
-        classes = _value_classes(sl.values)
+        major = list(sl.values)
+        major_arts = {v.article_id for v in major}
+        if len(major_arts) < 2:
+            continue
         facet = sl.values[0].type
         what = _what(sl.values)
-        event_id = event_of.get(sl.values[0].article_id)
-        major = classes[0]
-        major_arts = {v.article_id for v in major}
-        if len(major_arts) >= 2:
-            topic = _topic([v.claim for v in major])
-            shown = ", ".join(dict.fromkeys(v.facet.value for v in major))
-            summary = (f"{len(major_arts)} outlets give the same {_FACET_LABEL.get(facet, facet)}"
-                       f"{' of ' + what if what else ''}: {shown[:80]} "
-                       f"({_names(_outlet(articles[a]) for a in sorted(major_arts))})")
-            out.append(_finding("agree", facet, topic, summary, 0, round(sl.score, 3), (),
-                                [_value_of(v) for v in major], articles, primary,
-                                key=("slot-agree", *sorted(f"{v.claim.id}:{v.facet.start}"
-                                                           for v in major)),
-                                what=what, event_id=event_id))
-        for minor in classes[1:]:
-            best: tuple[float, slots.Value, slots.Value, slots.PairFeatures] | None = None
-            for v in minor:
-                for w in major:
-                    p = pairs.get((min(v.index, w.index), max(v.index, w.index)))
-                    if p is None:
-                        continue
-                    s = calibration.slot_probability(p, facet)
-                    if best is None or s > best[0]:
-                        best = (s, v, w, p)
-            if best is None:
-                continue
-            p_slot, v, w, pf = best
-            minor_arts = {x.article_id for x in minor}
-            features = calibration.DivergenceFeatures(
-                facet=facet, p_slot=p_slot, relation=pf.relation,
-                n_minor=len(minor_arts), n_major=len(major_arts),
-                attested_elsewhere=attested.get((facet, _value_key(v)), 0) - len(minor_arts),
-                same_script=pf.same_script, same_article=pf.same_article,
-            )
-            conf = calibration.divergence_confidence(features)
-            tier = calibration.tier(conf, facet)
-            if tier is None:
-                continue
-            side_vals = [_value_of(x) for x in minor] + [_value_of(w)]
-            corr = [_value_of(x) for x in major if x is not w]
-            label = _FACET_LABEL.get(facet, facet).capitalize()
-            of = f" of {what}" if what else ""
-            summary = (f"{label}{of} differs: " + _versus(
-                [(x.facet.value, _outlet(articles[x.article_id])) for x in minor]
-                + [(x.facet.value, _outlet(articles[x.article_id])) for x in major]))
-            if pf.relation in slots.TYPO:
-                summary += f" ({_RELATION_NOTE[pf.relation]})"
-            topic = _topic([w.claim, v.claim])
-            out.append(_finding(
-                "diverge", facet, topic, summary, SEVERITY.get(facet, 3), conf, (), side_vals,
-                articles, primary, tier=tier, what=what, corroborating=corr, event_id=event_id,
-                key=("slot", *sorted(f"{x.claim.id}:{x.facet.start}" for x in minor),
-                     f"{w.claim.id}:{w.facet.start}"),
-            ))
+        topic = _topic([v.claim for v in major])
+        shown = ", ".join(dict.fromkeys(v.facet.value for v in major))
+        summary = (f"{len(major_arts)} outlets give the same {_FACET_LABEL.get(facet, facet)}"
+                   f"{' of ' + what if what else ''}: {shown[:80]} "
+                   f"({_names(_outlet(articles[a]) for a in sorted(major_arts))})")
+        out.append(_finding("agree", facet, topic, summary, 0, round(sl.score, 3), (),
+                            [_value_of(v) for v in major], articles, primary,
+                            key=("slot-agree", *sorted(f"{v.claim.id}:{v.facet.start}"
+                                                       for v in major)),
+                            what=what, event_id=event_of.get(major[0].article_id)))
+    for cand in candidates:
+        conf = calibration.divergence_confidence(cand.features)
+        tier = calibration.tier(conf, cand.features.facet)
+        if tier is None:
+            continue
+        facet = cand.features.facet
+        w = cand.counterpart
+        what = _what(cand.slot.values)
+        label = _FACET_LABEL.get(facet, facet).capitalize()
+        of = f" of {what}" if what else ""
+        summary = (f"{label}{of} differs: " + _versus(
+            [(cand.minor[0].facet.value, _outlet(articles[x.article_id])) for x in cand.minor]
+            + [(w.facet.value, _outlet(articles[x.article_id])) for x in cand.major]))
+        if cand.pair.relation in slots.TYPO:
+            summary += f" ({_RELATION_NOTE[cand.pair.relation]})"
+        out.append(_finding(
+            "diverge", facet, _topic([w.claim, cand.minor[0].claim]), summary,
+            SEVERITY.get(facet, 3), conf, (),
+            [_value_of(x) for x in cand.minor] + [_value_of(w)], articles, primary,
+            tier=tier, what=what, event_id=event_of.get(w.article_id),
+            corroborating=[_value_of(x) for x in cand.major if x is not w],
+            key=("slot", *sorted(f"{x.claim.id}:{x.facet.start}" for x in cand.minor),
+                 f"{w.claim.id}:{w.facet.start}"),
+        ))
     return out
 
 
@@ -506,56 +577,85 @@ def _signatory_findings(
 # --------------------------------------------------------------------------- quotes
 
 
-def _content_words(text: str) -> tuple[frozenset[str], frozenset[str]]:
-    """A quote's content words (lemmas of nouns, verbs, adjectives, numbers; stems of
-    spaced text) and its negations."""
+@dataclass(frozen=True)
+class QuoteWords:
+    """What a quotation says, in comparable pieces."""
+
+    words: frozenset[str]  # content words (lemmas / stems)
+    numbers: frozenset[str]
+    names: frozenset[str]  # proper nouns
+    predicates: frozenset[str]  # verbs and adjectives (Korean/Japanese lemmas)
+    negated: bool
+    person: str  # "1s" (I, 저/나), "1p" (we, 우리/저희), "" (neither)
+
+
+_NEG_EN = frozenset({"not", "no", "never", "n't", "without", "nor", "cannot"})
+_FIRST_S = frozenset({"i", "me", "my", "myself", "저", "제가", "저는", "나", "내가", "私"})
+_FIRST_P = frozenset({"we", "us", "our", "ourselves", "우리", "저희", "私たち", "我々"})
+
+
+@lru_cache(maxsize=4096)
+def quote_words(text: str) -> QuoteWords:
     lg = lang.for_text(text)
     toks = lg.tokens([text])[0]
     words: set[str] = set()
-    neg: set[str] = set()
+    names: set[str] = set()
+    preds: set[str] = set()
+    numbers = set(re.findall(r"\d[\d,.]*", text))
+    negated = False
+    low = {w.casefold() for w in re.findall(r"[^\W\d_]+|n't", text)}
+    person = "1p" if low & _FIRST_P else ("1s" if low & _FIRST_S else "")
     if toks:
-        for t in toks:
-            if t.tag.startswith(("NN", "SL", "SH", "SN", "XR", "VV", "VA", "NR")):
+        for i, t in enumerate(toks):
+            if t.tag.startswith(("NN", "SL", "SH", "XR", "NR")):
                 words.add(t.form)
-            if t.form in ("않", "못", "안", "없", "아니") or t.tag == "VCN":
-                neg.add("neg")
+                if t.tag in ("NNP", "SH") or (t.tag == "SL" and t.form[:1].isupper()):
+                    names.add(t.form)
+            if t.tag in ("VV", "VA") or (t.tag == "XSV" and i and toks[i - 1].tag == "NNG"):
+                lemma = t.form if t.tag != "XSV" else toks[i - 1].form
+                words.add(lemma)
+                preds.add(lemma)
+            if t.form in ("않", "못", "안", "없") or t.tag == "VCN":
+                negated = True
     else:
-        for w in re.findall(r"[^\W_]+", text.casefold()):
-            if w in ("not", "no", "never", "n't", "without", "nor"):
-                neg.add("neg")
-            elif len(w) > 2 and w not in slots._STOP_EN:
-                words.add(slots._stem(w))
-    return frozenset(words), frozenset(neg)
+        for k, w in enumerate(re.findall(r"[^\W_]+(?:'[a-z]+)?", text)):
+            wl = w.casefold()
+            if wl in _NEG_EN or wl.endswith("n't"):
+                negated = True
+            elif len(wl) > 2 and wl not in slots._STOP_EN and not wl.isdigit():
+                words.add(slots._stem(wl))
+                if k > 0 and w[:1].isupper():
+                    names.add(w)
+    return QuoteWords(frozenset(words), frozenset(numbers), frozenset(names),
+                      frozenset(preds), negated, person)
 
 
-QUOTE_SAME_QUOTE = 0.45
+QUOTE_SAME_QUOTE = 0.5
 """Two quotations share at least this share of the shorter one's content words: they render
 one statement (below, they are different statements)."""
 
 
 def quote_relation(a: str, b: str) -> str:
-    """``same`` (one statement, in full or in part, or reworded without changing a content
-    word that matters), ``differ`` (one statement whose wording differs in substance: each
-    side says something the other does not — a number, a name, a negation, the
-    predicate), or ``other`` (not one statement). Quotes in different scripts are
-    translations: not compared word by word."""
+    """How two quotations relate: ``other`` (not one statement, or in different scripts — a
+    translation is not compared word by word), ``same`` (one statement, in full or in
+    part, or reworded without changing what matters), or ``differ``: one statement whose
+    wording differs in substance — a number, a name or a predicate each side gives and the
+    other does not, a negation on one side only, or the speaker's "I" against "we"."""
     if script_of(a) != script_of(b):
         return "other"
-    wa, na = _content_words(a)
-    wb, nb = _content_words(b)
-    if not wa or not wb:
+    qa, qb = quote_words(a), quote_words(b)
+    if not qa.words or not qb.words:
         return "other"
-    shared = wa & wb
-    if len(shared) / min(len(wa), len(wb)) < QUOTE_SAME_QUOTE:
+    shared = qa.words & qb.words
+    if len(shared) / min(len(qa.words), len(qb.words)) < QUOTE_SAME_QUOTE or len(shared) < 2:
         return "other"
-    only_a, only_b = wa - wb, wb - wa
-    if na != nb:
+    if qa.negated != qb.negated:
         return "differ"
-    # a partial quote (one side's words all in the other) or a reworded one that adds a
-    # word or two on one side only is the same statement
-    if not only_a or not only_b:
-        return "same"
-    if len(only_a) >= 2 and len(only_b) >= 2:
+    for x, y in ((qa.numbers, qb.numbers), (qa.names, qb.names),
+                 (qa.predicates, qb.predicates)):
+        if x - y and y - x:
+            return "differ"
+    if qa.person and qb.person and qa.person != qb.person:
         return "differ"
     return "same"
 
@@ -694,6 +794,21 @@ def build_entities(
 # --------------------------------------------------------------------------- the stage
 
 
+def slot_analysis(
+    articles: Sequence[Article], claims: Sequence[Claim],
+    vectors: Mapping[str, np.ndarray] | None, events: Sequence[Event] | None,
+    canon: Mapping[str, str] | None = None,
+) -> tuple[list[slots.Value], dict[tuple[int, int], slots.PairFeatures], list[slots.Slot]]:
+    """The corpus's values, their scored candidate pairs (within events) and their slots."""
+    event_of = {a: e.id for e in events or () for a in e.article_ids}
+    values = slots.collect_values({a.id: a.text for a in articles}, claims,
+                                  canon if canon is not None else person_groups(claims))
+    idf = slots.idf_weights(values)
+    pairs = slots.candidate_pairs(values, vectors, idf, event_of if events else None)
+    found = slots.build_slots(values, pairs, calibration.slot_probability)
+    return values, {(min(p.a, p.b), max(p.a, p.b)): p for p in pairs}, found
+
+
 def compare(
     articles: Sequence[Article], claims: Sequence[Claim], clusters: Sequence[Cluster],
     vectors: Mapping[str, np.ndarray] | None = None, primary: str | None = None,
@@ -706,18 +821,14 @@ def compare(
     by_id = {c.id: c for c in claims}
     canon = person_groups(claims)
     event_of = {a: e.id for e in events or () for a in e.article_ids}
-    values = slots.collect_values({a.id: a.text for a in articles}, claims, canon)
-    idf = slots.idf_weights(values)
-    pairs = slots.candidate_pairs(values, vectors, idf, event_of if events else None)
-    found = slots.build_slots(values, pairs, calibration.slot_probability)
-    pair_index = {(min(p.a, p.b), max(p.a, p.b)): p for p in pairs}
+    values, pair_index, found = slot_analysis(articles, claims, vectors, events, canon)
     signers = {c.id: got for c in claims if (got := _signers(c, canon))}
     findings = (
         _instrument_findings(arts, claims, primary, event_of)
         + _title_findings(arts, claims, canon, primary)
         + _signatory_findings(arts, claims, signers, primary)
-        + _slot_findings(arts, values, found, pair_index, _attestation(found), event_of,
-                         primary)
+        + _slot_findings(arts, found, divergence_candidates(values, found, pair_index),
+                         event_of, primary)
         + _quote_findings(arts, claims, clusters, primary, event_of)
         + _cluster_findings(arts, by_id, clusters, vectors, primary, event_of)
         + _singletons(arts, claims, clusters, primary, event_of)

@@ -123,9 +123,10 @@ def person_groups(claims: Iterable[Claim], aliases: Iterable[tuple[str, str]] = 
     for c in claims:
         for f in c.facets:
             if f.type == "person":
-                names |= {f.value, f.normalized}
+                # the value is the surface (a surname, 윤 장관): only the article's resolution
+                # names the person; a short surface would bridge two people of one surname
+                names.add(f.normalized)
                 resolved.add(f.normalized)
-                union(f.normalized, f.value)
     for a, b in aliases:
         names |= {a, b}
         union(a, b)

@@ -55,12 +55,17 @@ def title_key(title: str) -> str:
 
 @dataclass
 class People:
-    """An article's people: full names and the short forms that point to them."""
+    """An article's people: full names and the short forms that point to them. A short form
+    two full names share (two Kims) points to the nearest full mention before it."""
 
     full: dict[str, str]  # short form or alias -> full name
     mentions: list[Mention]
+    shared: dict[str, list[tuple[int, str]]]  # ambiguous short form -> (position, full name)
 
-    def resolve(self, name: str) -> str:
+    def resolve(self, name: str, at: int | None = None) -> str:
+        if name in self.shared and at is not None:
+            before = [(p, n) for p, n in self.shared[name] if p <= at]
+            return max(before)[1] if before else name
         return self.full.get(name, name)
 
     def key(self, phrase: str) -> str:
@@ -80,16 +85,24 @@ def collect_people(article: Article, claims: Sequence[Claim],
         mentions += lg.mentions(article.text, toks, article.id, c.start, c.end)
     full: dict[str, str] = {}
     names = sorted({m.surface for m in mentions}, key=lambda n: (-len(n), n))  # ties by name
+    owners: dict[str, set[str]] = defaultdict(set)
     for n in names:
-        if n in full:
+        if n in full and full[n] != n:
             continue
         full[n] = n
         for short in lang.for_text(n).short_forms(n):
-            full.setdefault(short, n)
+            if short not in names:
+                owners[short].add(n)
+    shared: dict[str, list[tuple[int, str]]] = {}
+    for short, owned in owners.items():
+        if len(owned) == 1:
+            full.setdefault(short, next(iter(owned)))
+        else:
+            shared[short] = sorted((m.start, m.surface) for m in mentions if m.surface in owned)
     for m in mentions:
         if m.alias:
             full.setdefault(m.alias, full.get(m.surface, m.surface))
-    return People(full, mentions)
+    return People(full, mentions, shared)
 
 
 def _names_regex(people: People) -> re.Pattern[str] | None:
@@ -100,6 +113,8 @@ def _names_regex(people: People) -> re.Pattern[str] | None:
         if len(name) < 2 or (len(name) < 3 and not lg.spaced):
             continue
         alts.append(re.escape(name) if not lg.spaced else r"\b" + re.escape(name) + r"\b")
+    for name in people.shared:
+        alts.append(r"\b" + re.escape(name) + r"\b" if lang.for_text(name).spaced else re.escape(name))
     return re.compile("|".join(alts)) if alts else None
 
 
@@ -144,7 +159,7 @@ def annotate(article: Article, claims: list[Claim]) -> list[Claim]:
         person_spans: list[tuple[int, int]] = []
         seen_person: set[int] = set()
         for m in mentions:
-            canon = people.resolve(m.surface)
+            canon = people.resolve(m.surface, m.start)
             if m.start not in seen_person:
                 pe = m.end
                 if (len(m.surface) == 1 and m.title_end is not None
@@ -167,7 +182,7 @@ def annotate(article: Article, claims: list[Claim]) -> list[Claim]:
             nxt = re.match(r"\s+(\S+)", c.text[mm.end():])
             if nxt and lg.is_org_like(nxt.group(1).rstrip("은는이가의을를,.")):
                 continue  # 트럼프 행정부: the name qualifies an organisation
-            facets.append(Facet("person", name, people.full[name], s, s + len(name)))
+            facets.append(Facet("person", name, people.resolve(name, s), s, s + len(name)))
             person_spans.append((s, s + len(name)))
         dates = lg.dates(text, c.start, c.end, ref)
         facets += dates

@@ -315,78 +315,103 @@ class PairFeatures:
     relation: str
     same_article: bool
     same_script: bool
+    mutual: bool = False  # each claim is the other's closest in its article
 
     @property
     def agree(self) -> bool:
         return self.relation == "same"
 
 
-def linkage_score(p: PairFeatures, p_slot: float) -> float:
-    """The score slots are merged by: how surely two values answer one question, with a
-    bonus when they state the same value (outlets that agree show us the slot) and a smaller
-    one for the usual miscopies (a power of ten, a digit, a day)."""
-    if p.agree:
-        return p_slot + AGREE_BONUS
-    if p.relation in TYPO:
-        return p_slot + TYPO_BONUS
-    return p_slot
-
-
-AGREE_BONUS = 0.25
-TYPO_BONUS = 0.1
-SLOT_THRESHOLD = 0.5
+AGREE_THRESHOLD = 0.35
+"""Two values that state the same figure join one slot at this slot probability."""
 SELF_CONTRADICTION_CTX = 0.6
-"""Two values of one article join one slot only with contexts this alike."""
+"""Two values of one article are compared only with contexts this alike (an article that
+says one thing twice, or contradicts itself)."""
+
+
+def _claim_affinity(claims: Sequence[Claim], vectors: Mapping[str, np.ndarray] | None,
+                    min_cos: float, k: int = 48
+                    ) -> tuple[dict[tuple[str, str], float], dict[tuple[str, str], str]]:
+    """Cosines of the claim pairs worth comparing (at least ``min_cos``; each claim's ``k``
+    nearest), and for each (claim, other article) the other article's closest claim."""
+    ids = [c.id for c in claims if vectors is not None and c.id in vectors]
+    if len(ids) < 2 or vectors is None:
+        return {}, {}
+    art = {c.id: c.article_id for c in claims}
+    m = np.stack([vectors[i] for i in ids]).astype(np.float32)
+    kk = min(k, len(ids) - 1)
+    sims = m @ m.T if len(ids) <= 4000 else None
+    cos: dict[tuple[str, str], float] = {}
+    best: dict[tuple[str, str], tuple[float, str]] = {}
+    for i, ci in enumerate(ids):
+        row = sims[i] if sims is not None else m @ m[i]
+        order = np.argpartition(-row, kk)[: kk + 1]
+        for j in order.tolist():
+            if j == i:
+                continue
+            s = float(row[j])
+            cj = ids[j]
+            key = (ci, art[cj])
+            if key not in best or s > best[key][0]:
+                best[key] = (s, cj)
+            if s >= min_cos:
+                cos[(ci, cj)] = s
+    return cos, {k2: v[1] for k2, v in best.items()}
 
 
 def candidate_pairs(values: Sequence[Value], vectors: Mapping[str, np.ndarray] | None,
                     idf: Mapping[str, float], events: Mapping[str, str] | None = None,
                     min_claim_cos: float = 0.78) -> list[PairFeatures]:
     """Scored pairs of values that could answer one question: same type, comparable unit
-    and role, in one event (when events are given), claims not far apart."""
-    by_key: dict[tuple[str, str], list[Value]] = defaultdict(list)
+    and role, in one event (when events are given), in claims close enough (each claim
+    against its nearest claims, so the cost stays near-linear in the corpus)."""
+    claims = list({v.claim.id: v.claim for v in values}.values())
+    cos, best = _claim_affinity(claims, vectors, min_claim_cos)
+    by_claim: dict[str, list[Value]] = defaultdict(list)
     for v in values:
-        key_unit = v.unit if v.type == "number" and v.unit not in _COUNT_UNITS else ""
-        by_key[(v.type, key_unit if key_unit not in _CURRENCIES else "money")].append(v)
+        by_claim[v.claim.id].append(v)
     out: list[PairFeatures] = []
-    for group in by_key.values():
-        for i, a in enumerate(group):
-            for b in group[i + 1 :]:
-                if a.claim.id == b.claim.id:
+    seen: set[tuple[int, int]] = set()
+    keys = sorted(cos) if vectors is not None else [
+        (x.id, y.id) for i, x in enumerate(claims) for y in claims[i + 1 :]]
+    for ci, cj in keys:
+        if ci == cj:
+            continue
+        for a in by_claim.get(ci, ()):
+            for b in by_claim.get(cj, ()):
+                key = (min(a.index, b.index), max(a.index, b.index))
+                if key in seen or a.type != b.type:
                     continue
+                seen.add(key)
                 if events is not None and events.get(a.article_id) != events.get(b.article_id):
                     continue
                 if not (units_comparable(a, b) and roles_comparable(a, b)):
                     continue
-                cos = 0.0
-                if vectors is not None and a.claim.id in vectors and b.claim.id in vectors:
-                    cos = float(vectors[a.claim.id] @ vectors[b.claim.id])
-                    if cos < min_claim_cos:
-                        continue
-                lex = weighted_jaccard(a.tokens, b.tokens, idf)
+                lex = 0.5 * (weighted_jaccard(a.tokens, b.tokens, idf)
+                             + weighted_containment(a.tokens, b.tokens, idf))
                 anc = weighted_containment(a.anchors, b.anchors, idf)
                 rel = value_relation(a, b)
                 same_article = a.article_id == b.article_id
                 if same_article and (rel == "same" or lex < SELF_CONTRADICTION_CTX):
                     continue
-                out.append(PairFeatures(a.index, b.index, lex, anc, cos, rel, same_article,
-                                        a.script == b.script))
+                mutual = (best.get((a.claim.id, b.article_id)) == b.claim.id
+                          and best.get((b.claim.id, a.article_id)) == a.claim.id)
+                out.append(PairFeatures(a.index, b.index, lex, anc, cos.get((ci, cj), 0.0),
+                                        rel, same_article, a.script == b.script, mutual))
+    out.sort(key=lambda p: (p.a, p.b))
     return out
 
 
 def build_slots(values: Sequence[Value], pairs: Sequence[PairFeatures],
                 probability: Callable[[PairFeatures, str], float],
-                threshold: float = SLOT_THRESHOLD) -> list[Slot]:
-    """Slots of two or more values: pairs merged strongest first (``linkage_score`` of
-    ``probability``), average linkage, one value per article per slot (unless the pair
-    itself is a self-contradiction)."""
+                threshold: float = AGREE_THRESHOLD) -> list[Slot]:
+    """Slots of values that agree: pairs stating the same value merged strongest first
+    (by ``probability``), average linkage, at most one value per article per slot. A
+    value that states what no other outlet states stays out of every slot."""
     score: dict[tuple[int, int], float] = {}
-    self_ok: set[tuple[int, int]] = set()
     for p in pairs:
-        key = (min(p.a, p.b), max(p.a, p.b))
-        score[key] = linkage_score(p, probability(p, values[p.a].type))
-        if p.same_article:
-            self_ok.add(key)
+        if p.agree and not p.same_article:
+            score[(min(p.a, p.b), max(p.a, p.b))] = probability(p, values[p.a].type)
     parent = {v.index: v.index for v in values}
     members: dict[int, list[int]] = {v.index: [v.index] for v in values}
     arts = {v.index: v.article_id for v in values}
@@ -397,17 +422,16 @@ def build_slots(values: Sequence[Value], pairs: Sequence[PairFeatures],
             x = parent[x]
         return x
 
-    for (i, j), s in sorted(score.items(), key=lambda kv: (-kv[1], kv[0])):
-        if s < threshold:
+    for (i, j), sc in sorted(score.items(), key=lambda kv: (-kv[1], kv[0])):
+        if sc < threshold:
             break
         ri, rj = find(i), find(j)
         if ri == rj:
             continue
         mi, mj = members[ri], members[rj]
-        shared = {arts[x] for x in mi} & {arts[y] for y in mj}
-        if shared and not all(
-                (min(x, y), max(x, y)) in self_ok for x in mi for y in mj
-                if arts[x] == arts[y]):
+        if {arts[x] for x in mi} & {arts[y] for y in mj}:
+            continue
+        if any(value_relation(values[x], values[y]) != "same" for x in mi for y in mj):
             continue
         total = sum(score.get((min(x, y), max(x, y)), 0.0) for x in mi for y in mj)
         if total / (len(mi) * len(mj)) < threshold:
@@ -416,7 +440,7 @@ def build_slots(values: Sequence[Value], pairs: Sequence[PairFeatures],
         members[ri] = mi + mj
         del members[rj]
     out = []
-    for root, idx in members.items():
+    for idx in members.values():
         if len(idx) < 2:
             continue
         vs = tuple(sorted((values[k] for k in idx), key=lambda v: (v.article_id, v.facet.start)))
