@@ -204,6 +204,9 @@ class FindingView:
 QUOTES_SHOWN = 3
 """A card shows this many outlets' words per value; the others are folded under the value."""
 
+WORDING_FACETS = frozenset({"claim", "quote"})
+"""Facets whose values are wordings: outlets agreeing on one are not split by wording."""
+
 CHIPS_SHOWN = 60
 """A matrix row shows this many outlet chips per value, then "+N more"."""
 
@@ -214,6 +217,10 @@ and is mostly blank)."""
 
 DETAILS_OPEN_MAX = 6
 """An event with at most this many added details shows them unfolded."""
+
+MATRIX_AGREE_OPEN_MAX = 12
+"""A matrix with at most this many agreement rows shows them unfolded (beyond, they would
+outnumber the divergences the reader looks for; the rows stay one click away)."""
 
 
 @dataclass(frozen=True)
@@ -697,12 +704,13 @@ def _finding_view(f: dict[str, Any], articles: Mapping[str, ArticleView],
 
 def _matrix_row(fv: FindingView, articles: Mapping[str, ArticleView]) -> MatrixRow:
     """One matrix row: per value, the outlets giving it as chips (coloured by value for a
-    divergence; at most CHIPS_SHOWN each, then a count). An agreement on a whole claim shows
-    "states it" (its value is the claim, already in the row's head)."""
+    divergence; at most CHIPS_SHOWN each, then a count). An agreement on a claim or a quote
+    is one group, "states it" (its values are the outlets' wordings, not values)."""
     groups = []
     value_groups = fv.groups
-    if fv.kind == "agree" and fv.facet == "claim" and len(value_groups) > 1:
-        # an agreement on a whole claim: its wordings are not values, one group says it all
+    merged = fv.kind == "agree" and fv.facet in WORDING_FACETS
+    if merged and len(value_groups) > 1:
+        # an agreement on a claim or a quote: its wordings are not values, one group says it
         value_groups = [ValueGroup(value_groups[0].normalized, value_groups[0].display, 0,
                                    [a for g in value_groups for a in g.article_ids], [])]
     for g in value_groups:
@@ -715,7 +723,7 @@ def _matrix_row(fv: FindingView, articles: Mapping[str, ArticleView]) -> MatrixR
             chips.append(Chip(art.code if art and art.code else _clip(label, 6), title,
                               bool(art and art.copy_of)))
         css = f"div g{g.tone}" if fv.kind == "diverge" else fv.kind
-        shown = "states it" if fv.kind == "agree" and fv.facet == "claim" else g.display
+        shown = "states it" if merged else g.display
         title = g.display if g.display == g.normalized else f"{g.display} (= {g.normalized})"
         groups.append(ChipGroup(shown, title, css, chips,
                                 max(0, len(g.article_ids) - CHIPS_SHOWN)))
@@ -1086,6 +1094,7 @@ def build_view(report: dict[str, Any]) -> dict[str, Any]:
         "rerun": totals["reused_articles"] > 0 or bool(since),
         "entities": entities,
         "entity_grid": grid,
+        "matrix_agree_open": MATRIX_AGREE_OPEN_MAX,
         "facets": sorted({fv.facet for fv in all_views if fv.facet}),
         "n_findings": len(all_views),
         "data_json": _json_for_script(data),

@@ -449,12 +449,29 @@ class TestMatrixAndTables:
                     == {v["article_id"] for v in f["values"]})
             assert set(legend.values()) == named
 
-    def test_an_agreement_on_a_whole_claim_is_one_group(self) -> None:
-        """An agreement of facet "claim" (its values are the outlets' wordings) shows one
-        "states it" group holding every outlet, however many wordings there are."""
+    def test_many_agreement_rows_fold_below_the_divergences(self, doc: Any) -> None:
+        """The divergence rows come first, open; agreement rows follow in a <details>,
+        open while there are few (the fixture's two), folded beyond twelve."""
+        fold = doc.cssselect(".matrix-block details.matrix-agree")
+        assert len(fold) == 1 and fold[0].get("open") is not None
+        assert {r.get("data-kind") for r in fold[0].cssselect("tr.mrow")} == {"agree"}
+        outside = [r for r in doc.cssselect(".matrix-block tr.mrow") if r not in
+                   fold[0].cssselect("tr.mrow")]
+        assert outside and {r.get("data-kind") for r in outside} == {"diverge"}
+        r = make_report()
+        base = next(f for f in r["findings"] if f["kind"] == "agree")
+        r["findings"] += [{**base, "id": f"agree{i:02d}"} for i in range(12)]
+        many = _parse(r).cssselect(".matrix-block details.matrix-agree")
+        assert len(many) == 1 and many[0].get("open") is None
+        assert len(many[0].cssselect("tr.mrow")) == 14
+
+    @pytest.mark.parametrize("facet", ["claim", "quote"])
+    def test_an_agreement_on_a_wording_is_one_group(self, facet: str) -> None:
+        """An agreement on a claim or a quote (its values are the outlets' wordings) shows
+        one "states it" group holding every outlet, however many wordings there are."""
         r = make_report()
         f = next(f for f in r["findings"] if f["kind"] == "agree")
-        f["facet"] = "claim"
+        f["facet"] = facet
         for i, v in enumerate(f["values"]):
             v["normalized"] = f"wording {i}"
         row = _parse(r).cssselect(f"tr.mrow[data-finding-id='{f['id']}']")[0]
