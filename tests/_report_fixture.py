@@ -1,15 +1,24 @@
-"""A realistic, invented ``crosscheck.report/1`` dict for the report tests.
+"""Invented material for the report tests: a ``crosscheck.report/1`` dict, and article files
+for runs through the real pipeline.
 
-Four outlets (two Korean, one English, one hostile) cover an invented battery deal. Offsets
-are computed from the texts, so ``quote == text[start:end]`` always holds. One article
-carries an astral character (🔋) before its claims, so code-point vs UTF-16 slips would
-show; one carries HTML/JS injection in its text, outlet name, a quote, a subject and a note.
+:func:`make_report`: four outlets (two Korean, one English, one hostile) cover an invented
+battery deal. Offsets are computed from the texts, so ``quote == text[start:end]`` always
+holds. One article carries an astral character (🔋) before its claims, so code-point vs
+UTF-16 slips would show; one carries HTML/JS injection in its text, outlet name, a quote, a
+subject and a note. ``make_report(extended=True)`` adds the fields later pipelines produce
+(events, divergence tiers, what the values are of, independent sources, copies and wire
+agencies, new/changed since the last run), injection included.
+
+:func:`write_corpus`: a folder of invented articles (English and Korean) about an invented
+tram line, any number of outlets, some giving another figure or date, some a detail of
+their own.
 """
 
 from __future__ import annotations
 
 import copy
 import hashlib
+from pathlib import Path
 from typing import Any
 
 XSS_SCRIPT = "<script>alert(1)</script>"
@@ -315,8 +324,9 @@ def _id(*parts: object) -> str:
     return hashlib.sha256("\x00".join(map(str, parts)).encode()).hexdigest()[:12]
 
 
-def make_report() -> dict[str, Any]:
-    """A fresh report dict (deep-copied, so tests may mutate it)."""
+def make_report(extended: bool = False) -> dict[str, Any]:
+    """A fresh report dict (deep-copied, so tests may mutate it); ``extended`` adds the
+    fields of :func:`extend` (the shape of later pipelines)."""
     arts: dict[str, dict[str, Any]] = {}
     for a in _ARTICLES:
         aid = _id("article", a["key"])
@@ -502,4 +512,163 @@ def make_report() -> dict[str, Any]:
         "removed": removed,
         "errors": errors,
     }
+    if extended:
+        extend(report)
     return copy.deepcopy(report)
+
+
+EVENT_LABELS = {"deal": "Hanbit–Lusitania battery deal",
+                "guarantee": f"Export guarantees {XSS_SCRIPT}"}
+WIRE_XSS = f"{XSS_SCRIPT} Wire"
+# finding key -> (event key or None, tier or None, what, change)
+_EXTENDED: dict[str, tuple[str | None, str | None, str | None, str | None]] = {
+    "doc": ("deal", None, "", None),
+    "money": ("deal", "likely", "the investment", "new"),
+    "title": ("deal", "possible", None, None),
+    "place": ("deal", "possible", f"the plant site {XSS_IMG}", "changed"),
+    "guarantee": ("guarantee", None, None, "new"),
+    "jobs": (None, None, None, None),
+    "lisbon": ("deal", None, None, None),
+    "date": ("deal", None, None, None),
+}
+
+
+def finding_id(key: str) -> str:
+    """The id :func:`make_report` gives the finding of ``key`` (doc, money, title, ...)."""
+    return _id("finding", key)
+
+
+def article_id(key: str) -> str:
+    """The id :func:`make_report` gives the article of ``key`` (a1 ... a4)."""
+    return _id("article", key)
+
+
+def extend(report: dict[str, Any]) -> None:
+    """Add, in place, the fields later pipelines produce: two events (and one finding in
+    none), tiers, ``what``, independent sources (새벽뉴스 copies 한빛일보 on the instrument),
+    copies and wire agencies, and new/changed marks with their counts."""
+    a1, a2, a3, a4 = (article_id(k) for k in ("a1", "a2", "a3", "a4"))
+    for a in report["articles"]:
+        a["copies_of"] = a1 if a["id"] == a3 else None
+        a["wire"] = {a2: "Atlantic Press Agency", a4: WIRE_XSS}.get(a["id"])
+    report["events"] = [
+        {"id": "ev-deal", "label": EVENT_LABELS["deal"], "article_ids": [a1, a2, a3, a4],
+         "dates": ["2031-04-01", "2031-04-02"], "n_findings": 6},
+        {"id": "ev-guarantee", "label": EVENT_LABELS["guarantee"], "article_ids": [a3],
+         "dates": ["2031-04-02"], "n_findings": 1},
+    ]
+    key_of = {finding_id(k): k for k in _EXTENDED}
+    for f in report["findings"]:
+        event, tier, what, change = _EXTENDED[key_of[f["id"]]]
+        f["event_id"] = f"ev-{event}" if event else None
+        if tier:
+            f["tier"] = tier
+        if what is not None:
+            f["what"] = what
+        f["change"] = change
+    doc = next(f for f in report["findings"] if f["id"] == finding_id("doc"))
+    doc["independent_sources"] = {"count": 2, "groups": [
+        {"source": a1, "copies": [a3]}, {"source": a2, "copies": []}]}
+    money = next(f for f in report["findings"] if f["id"] == finding_id("money"))
+    money["independent_sources"] = {"count": 4, "groups": [
+        {"source": a, "copies": []} for a in (a1, a2, a3, a4)]}
+    s = report["summary"]
+    s["new_findings"] = sum(1 for f in report["findings"] if f.get("change") == "new")
+    s["changed_findings"] = sum(1 for f in report["findings"] if f.get("change") == "changed")
+    s["likely_divergences"] = sum(1 for f in report["findings"]
+                                  if f["kind"] == "diverge" and f.get("tier") != "possible")
+    s["possible_divergences"] = sum(1 for f in report["findings"] if f.get("tier") == "possible")
+
+
+# --------------------------------------------------------------------------- article files
+
+_EN_NAMES = [f"{a} {b}" for a in ("Riverside", "Granite", "Copper", "Willow", "Beacon", "Falcon",
+                                  "Meadow", "Harbor")
+             for b in ("Courier", "Gazette", "Chronicle", "Observer", "Dispatch")]
+_KO_NAMES = [f"{a}{b}" for a in ("은하", "솔빛", "푸른", "한결", "바다")
+             for b in ("일보", "신문", "뉴스")]
+
+# (template, default value, other value, which outlets give the other: i % m == r)
+_EN_FACTS: list[tuple[str, str, str, tuple[int, int]]] = [
+    ("The Lumen county council approved {v} for the new Aldervale tram line on Tuesday.",
+     "$48 million", "$52 million", (7, 3)),
+    ("Construction of the tram line will begin on {v}.", "June 3, 2031", "June 5, 2031", (9, 4)),
+    ("{v} Irena Kovac presented the plan at the town hall.", "Mayor", "Governor", (13, 6)),
+    ("The project is expected to create about {v} jobs.", "1,200", "1,500", (8, 2)),
+    ("The line will have {v} stops between the harbour and the university.", "14", "14", (1, 0)),
+    ('Kovac said the tram would "change how Aldervale moves".', "", "", (1, 0)),
+]
+_KO_FACTS: list[tuple[str, str, str, tuple[int, int]]] = [
+    ("루멘 카운티 의회는 화요일 알더베일 트램 노선 예산 {v}를 승인했다.",
+     "4800만 달러", "5200만 달러", (5, 1)),
+    ("트램 노선 공사는 {v} 시작된다.", "2031년 6월 3일", "2031년 6월 5일", (6, 2)),
+    ("이 사업으로 약 {v}개의 일자리가 생길 것으로 예상된다.", "1200", "1500", (7, 3)),
+]
+_EN_DETAILS = [
+    "The tram cars will be built by Nordline Works in Vessel Bay.",
+    "A public hearing on the route is scheduled for May 20, 2031.",
+    "Local shop owners said they feared two years of road closures.",
+    "The old ferry pier will be turned into a tram depot.",
+    "Tickets will cost $2 per ride, the council said.",
+    "Cyclists asked for a protected lane beside the tracks.",
+    "The university offered land for a terminus near its library.",
+    "A heritage group wants the 1911 bandstand moved, not demolished.",
+    "Night service will run until 1 a.m. on weekends.",
+    "The regional rail operator Tessaro will run the line for ten years.",
+    "Engineers will test the overhead wires in a 400-metre trial section.",
+    "Two bus routes will be cut once the tram opens.",
+    "The council expects 18,000 riders a day in the first year.",
+]
+_KO_DETAILS = [
+    "트램 차량은 노드라인웍스가 베셀베이 공장에서 제작한다.",
+    "노선에 관한 공청회는 2031년 5월 20일 열린다.",
+    "주민들은 공사 기간 교통 혼잡을 우려했다.",
+    "시는 개통 첫해 하루 1만8000명이 이용할 것으로 내다봤다.",
+]
+
+
+def corpus_article(i: int, n: int = 50, variant: int = 0) -> tuple[str, str]:
+    """Article ``i`` of an ``n``-outlet invented corpus: (file name, text). Three quarters
+    write in English, a quarter in Korean; some outlets give another budget, start date,
+    title or job count than the rest; every third adds a detail of its own. ``variant``
+    changes the article (a run after it changed sees other figures)."""
+    n_ko = min(len(_KO_NAMES), n // 4)
+    ko = i >= n - n_ko
+    name = _KO_NAMES[i - (n - n_ko)] if ko else _EN_NAMES[i % len(_EN_NAMES)] + (
+        f" {i // len(_EN_NAMES) + 1}" if i >= len(_EN_NAMES) else "")
+    lines = []
+    for k, (template, usual, other, (m, r)) in enumerate(_KO_FACTS if ko else _EN_FACTS):
+        if (i + k) % 5 == 0 and k:
+            continue  # not every outlet states every fact
+        value = other if (i + variant) % m == r and m > 1 else usual
+        lines.append(template.format(v=value))
+    details = _KO_DETAILS if ko else _EN_DETAILS
+    if i % 3 == 0 and i // 3 < len(details) + (n - n_ko) // 3:
+        lines.append(details[(i // 3) % len(details)])
+    title = "알더베일 트램 예산 승인" if ko else "Aldervale tram line approved"
+    text = (f"---\noutlet: {name}\ntitle: {title}\npublished: 2031-04-0{2 + i % 3}\n"
+            f"language: {'ko' if ko else 'en'}\n---\n\n" + "\n\n".join(lines) + "\n")
+    return f"{'ko' if ko else 'en'}-{i:02d}.md", text
+
+
+def write_corpus(folder: Path, n: int = 50) -> list[Path]:
+    """Write the ``n`` articles of :func:`corpus_article` into ``folder``; their paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(n):
+        name, text = corpus_article(i, n)
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def corpus_extra_article() -> tuple[str, str]:
+    """An outlet joining the corpus of :func:`write_corpus` later: a third budget figure and
+    a detail no one else gives. (file name, text)"""
+    text = ("---\noutlet: Summit Ledger\ntitle: Tram line gets its budget\npublished: 2031-04-05\n"
+            "language: en\n---\n\n"
+            "The Lumen county council approved $55 million for the new Aldervale tram line on "
+            "Tuesday.\n\nConstruction of the tram line will begin on June 3, 2031.\n\n"
+            "A citizens' panel of 40 residents will advise on the station designs.\n")
+    return "en-extra.md", text

@@ -1,6 +1,9 @@
 """The written report in a real headless Chromium (Debian's chromium + chromedriver).
 
-Skipped cleanly where /usr/bin/chromium or /usr/bin/chromedriver is missing.
+Most tests open the invented four-outlet report; one runs a 50-outlet invented corpus
+through the real pipeline (model-free hashing embedder) twice and reads the page at laptop
+and phone widths. Skipped cleanly where /usr/bin/chromium or /usr/bin/chromedriver is
+missing.
 """
 
 from __future__ import annotations
@@ -12,8 +15,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _report_fixture import XSS_IMG, make_report
+from _report_fixture import (
+    XSS_IMG,
+    corpus_article,
+    corpus_extra_article,
+    finding_id,
+    make_report,
+    write_corpus,
+)
 
+from crosscheck import pipeline
+from crosscheck.embed import HashingEmbedder
 from crosscheck.report import write_report
 
 pytestmark = pytest.mark.browser
@@ -24,6 +36,7 @@ CHROMEDRIVER = Path("/usr/bin/chromedriver")
 webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support.ui import Select  # noqa: E402
 
 
 def _missing() -> str | None:
@@ -169,7 +182,7 @@ def test_kind_filter_and_search_change_visible_cards_and_counter(
     assert _visible_cards(browser) == total - n_div
     assert _counter(browser) == f"{total - n_div} of {total} findings shown"
     visible_rows = browser.find_elements(By.CSS_SELECTOR, ".mrow:not([hidden])")
-    assert {r.get_attribute("data-kind") for r in visible_rows} == {"add_detail", "agree"}
+    assert {r.get_attribute("data-kind") for r in visible_rows} == {"agree"}
     browser.find_element(By.CSS_SELECTOR, "input[name=kind][value=diverge]").click()
     assert _visible_cards(browser) == total
 
@@ -269,3 +282,234 @@ def test_matrix_row_click_jumps_to_finding_and_opens_agreements(
     _wait(lambda: browser.execute_script("return location.hash") == f"#f-{fid}")
     assert details.get_attribute("open") is not None
     assert browser.find_element(By.ID, f"f-{fid}").is_displayed()
+
+
+def _export(driver: Any, tmp_path: Path) -> dict[str, Any]:
+    """Click "Export decisions" and read the downloaded file (a fresh one each time)."""
+    out = tmp_path / "downloads" / "crosscheck-reviews.json"
+    if out.exists():
+        out.unlink()
+    driver.find_element(By.ID, "export").click()
+    _wait(lambda: out.exists() and out.stat().st_size > 0)
+    return dict(json.loads(out.read_text(encoding="utf-8")))
+
+
+def _status(driver: Any, fid: str) -> str:
+    """The status badge of a finding's card."""
+    return str(driver.find_element(By.CSS_SELECTOR, f"#f-{fid} [data-role=status]")
+               .get_attribute("textContent"))
+
+
+def test_a_decision_survives_a_rebuild_and_is_exported(
+    browser: Any, tmp_path: Path
+) -> None:
+    """Issue 16.2: decide in the page, rebuild the report (another generation time, an
+    article changed), reload: the decision is still shown, and exported."""
+    out = tmp_path / "out"
+    html_path, _ = write_report(make_report(), out)
+    fid = finding_id("money")
+    _open(browser, html_path)
+    browser.find_element(By.ID, f"n-{fid}").send_keys("figure from the filing")
+    browser.find_element(By.CSS_SELECTOR, f"#f-{fid} button[data-action=dismissed]").click()
+    assert _status(browser, fid) == "dismissed"
+
+    rebuilt = make_report()
+    rebuilt["generated_at"] = "2031-04-04T07:30:00+09:00"
+    rebuilt["articles"][1]["title"] = "Hanbit and Lusitania sign a battery deal (updated)"
+    write_report(rebuilt, out)
+    _open(browser, html_path)
+    assert "2031-04-04T07:30:00+09:00" in browser.find_element(By.CSS_SELECTOR, "header.top").text
+    assert _status(browser, fid) == "dismissed"
+    assert browser.find_element(By.ID, f"n-{fid}").get_attribute("value") == (
+        "figure from the filing")
+    assert browser.find_element(By.CSS_SELECTOR, f"#f-{fid} [data-role=local]").is_displayed()
+    assert _export(browser, tmp_path)["reviews"] == {
+        fid: {"status": "dismissed", "note": "figure from the filing"}}
+    assert _severe(browser) == []
+
+
+def test_decisions_under_the_old_key_scheme_are_read(
+    browser: Any, report_page: tuple[Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    """Decisions an earlier page stored as crosscheck:<generated_at>:<id> are shown and
+    exported (the newest of several wins); those for findings not in this report are not."""
+    html_path, _ = report_page
+    fid = finding_id("doc")
+    _open(browser, html_path)
+    browser.execute_script(
+        "localStorage.setItem(arguments[0], arguments[1]);"
+        "localStorage.setItem(arguments[2], arguments[3]);"
+        "localStorage.setItem(arguments[4], arguments[5]);",
+        f"crosscheck:2031-03-30T08:00:00+09:00:{fid}",
+        json.dumps({"status": "dismissed", "note": "older", "at": "2031-03-30T00:00:00Z"}),
+        f"crosscheck:2031-04-01T08:00:00+09:00:{fid}",
+        json.dumps({"status": "confirmed", "note": "from the page of April 1",
+                    "at": "2031-04-01T00:00:00Z"}),
+        "crosscheck:2031-04-01T08:00:00+09:00:0123456789ab",
+        json.dumps({"status": "confirmed", "note": "another corpus", "at": "2031-04-01T00:00:00Z"}),
+    )
+    _open(browser, html_path)
+    assert _status(browser, fid) == "confirmed"
+    assert browser.find_element(By.ID, f"n-{fid}").get_attribute("value") == (
+        "from the page of April 1")
+    assert _export(browser, tmp_path)["reviews"] == {
+        fid: {"status": "confirmed", "note": "from the page of April 1"}}
+    assert _severe(browser) == []
+
+
+def test_a_newer_decision_in_the_report_wins_over_an_older_one_here(
+    browser: Any, report_page: tuple[Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    """A decision taken here before the report's own (made with the CLI, in its history)
+    gives way to it and is not exported; one taken after it is shown."""
+    html_path, _ = report_page
+    fid = finding_id("title")  # confirmed in the report at 2031-04-02T10:00:00+09:00
+    _open(browser, html_path)
+    browser.execute_script(
+        "localStorage.setItem(arguments[0], arguments[1])", f"crosscheck:review:{fid}",
+        json.dumps({"status": "dismissed", "note": "", "at": "2031-04-01T23:00:00Z"}))
+    _open(browser, html_path)
+    assert _status(browser, fid) == "confirmed"
+    assert _export(browser, tmp_path)["reviews"] == {}
+    browser.execute_script(
+        "localStorage.setItem(arguments[0], arguments[1])", f"crosscheck:review:{fid}",
+        json.dumps({"status": "dismissed", "note": "", "at": "2031-04-02T02:00:00Z"}))
+    _open(browser, html_path)
+    assert _status(browser, fid) == "dismissed"
+    assert _export(browser, tmp_path)["reviews"] == {fid: {"status": "dismissed", "note": ""}}
+
+
+def test_outlet_filter_matches_whole_article_ids(browser: Any, tmp_path: Path) -> None:
+    """Issue 16.15: with article ids "hanbit ilbo", "hanbit" and "ilbo", choosing "ilbo"
+    shows exactly the findings of that article, not those of "hanbit ilbo"."""
+    report = make_report()
+    text = json.dumps(report)
+    names = {"a1": "hanbit ilbo", "a2": "hanbit", "a3": "ilbo"}
+    for art, key in zip(report["articles"], ("a1", "a2", "a3", "a4"), strict=True):
+        if key in names:
+            text = text.replace(art["id"], names[key])
+    report = json.loads(text)
+    html_path, _ = write_report(report, tmp_path / "out")
+    _open(browser, html_path)
+    for choice in ("ilbo", "hanbit", "hanbit ilbo"):
+        Select(browser.find_element(By.ID, "f-outlet")).select_by_value(choice)
+        shown = {c.get_attribute("data-finding-id")
+                 for c in browser.find_elements(By.CSS_SELECTOR, ".card.finding:not([hidden])")}
+        assert shown == {f["id"] for f in report["findings"]
+                         if choice in {v["article_id"] for v in f["values"]}}, choice
+    assert _severe(browser) == []
+
+
+def _overflow(driver: Any) -> int:
+    """How far the page is wider than the window (> 0: it scrolls sideways)."""
+    return int(driver.execute_script(
+        "return Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+        " - window.innerWidth"))
+
+
+def _resize(driver: Any, width: int, height: int) -> None:
+    driver.set_window_size(width, height)
+    _wait(lambda: abs(driver.execute_script("return window.innerWidth") - width) <= 16)
+
+
+def _shown_ids(driver: Any) -> set[str]:
+    return {c.get_attribute("data-finding-id")
+            for c in driver.find_elements(By.CSS_SELECTOR, ".card.finding:not([hidden])")}
+
+
+def test_fifty_outlets_read_at_laptop_and_phone_width(browser: Any, tmp_path: Path) -> None:
+    """Fifty invented outlets through the real pipeline: at laptop widths (1280, 1366) and
+    on a phone (390) the page never scrolls sideways and the matrix fits; there are no
+    console errors; the kind, outlet and search filters work; after a second run (one
+    article changed, one added) "Since the last run" lists the new findings and its filter
+    shows exactly them. Screenshots go to the test's temporary folder."""
+    articles, out, store = tmp_path / "articles", tmp_path / "out", tmp_path / "claims"
+    write_corpus(articles, 50)
+    emb = HashingEmbedder()
+    first = pipeline.run_report([articles], out_dir=out, store_dir=store, embedder=emb).report
+    divergences = [f for f in first["findings"] if f["kind"] == "diverge"]
+    assert len(first["articles"]) == 50 and len(divergences) >= 4
+    assert max(len({v["article_id"] for v in f["values"]}) for f in divergences) >= 30
+
+    html_path = out / "index.html"
+    _resize(browser, 1366, 900)
+    _open(browser, html_path)
+    assert _severe(browser) == []
+    for width in (1366, 1280):
+        _resize(browser, width, 900)
+        assert _overflow(browser) <= 0, width
+        fits = browser.execute_script(
+            "return Array.from(document.querySelectorAll('table.matrix')).map(t => "
+            "[t.scrollWidth <= t.clientWidth + 1, t.getBoundingClientRect().right <= innerWidth])")
+        assert fits and all(all(x) for x in fits), (width, fits)
+    browser.save_screenshot(str(tmp_path / "laptop.png"))
+    matrix = browser.find_element(By.CSS_SELECTOR, ".matrix-block")
+    browser.execute_script("arguments[0].scrollIntoView()", matrix)
+    browser.save_screenshot(str(tmp_path / "laptop-matrix.png"))
+    # every outlet a divergence names has a chip in its matrix row
+    row = browser.find_element(By.CSS_SELECTOR, f".mrow[data-finding-id='{divergences[0]['id']}']")
+    assert len(row.find_elements(By.CSS_SELECTOR, ".chip")) == len(
+        {v["article_id"] for v in divergences[0]["values"]})
+
+    total = len(first["findings"])
+    browser.find_element(By.CSS_SELECTOR, "input[name=kind][value=diverge]").click()
+    assert not any(browser.find_element(By.ID, f"f-{f['id']}").is_displayed()
+                   for f in divergences)
+    assert _counter(browser) == f"{total - len(divergences)} of {total} findings shown"
+    browser.find_element(By.CSS_SELECTOR, "input[name=kind][value=diverge]").click()
+    ko = next(a for a in first["articles"] if a["language"] == "ko")
+    Select(browser.find_element(By.ID, "f-outlet")).select_by_value(ko["id"])
+    assert _shown_ids(browser) == {f["id"] for f in first["findings"]
+                                   if ko["id"] in {v["article_id"] for v in f["values"]}}
+    Select(browser.find_element(By.ID, "f-outlet")).select_by_value("")
+    browser.find_element(By.ID, "f-search").send_keys("tickets will cost")
+    shown = _shown_ids(browser)
+    assert len(shown) == 1
+    card = browser.find_element(By.ID, f"f-{shown.pop()}")
+    assert card.get_attribute("data-kind") == "add_detail" and card.is_displayed()  # unfolded
+    browser.find_element(By.ID, "f-search").clear()
+    browser.find_element(By.ID, "f-search").send_keys(" ")
+    assert _counter(browser) == f"{total} of {total} findings shown"
+    assert not card.is_displayed()  # its outlet's group folded back
+    assert browser.find_elements(By.ID, "since") == []  # a first run: nothing to compare with
+
+    # second run: one article changed, one added
+    name, text = corpus_article(1, 50, variant=2)
+    (articles / name).write_text(text, encoding="utf-8")
+    extra_name, extra_text = corpus_extra_article()
+    (articles / extra_name).write_text(extra_text, encoding="utf-8")
+    second = pipeline.run_report([articles], out_dir=out, store_dir=store, embedder=emb).report
+    since = {f["id"] for f in second["findings"] if f.get("new") or f.get("change")}
+    assert since and len(since) < len(second["findings"])
+    _open(browser, html_path)
+    assert _severe(browser) == []
+    items = browser.find_elements(By.CSS_SELECTOR, "#since li.since-item")
+    assert {i.get_attribute("data-finding-id") for i in items} == since
+    top = browser.find_element(By.ID, "since").rect["y"]
+    assert top < browser.find_element(By.CSS_SELECTOR, "section.event").rect["y"]
+    assert top < browser.find_element(By.ID, "filters").rect["y"]
+    browser.save_screenshot(str(tmp_path / "laptop-since.png"))
+    browser.find_element(By.ID, "f-since").click()
+    assert _shown_ids(browser) == since
+    assert _counter(browser) == f"{len(since)} of {len(second['findings'])} findings shown"
+    assert _overflow(browser) <= 0
+    browser.find_element(By.ID, "f-since").click()
+    link = items[0].find_element(By.TAG_NAME, "a")
+    target = link.get_attribute("href").split("#", 1)[1]
+    link.click()
+    _wait(lambda: browser.find_element(By.ID, target).is_displayed())
+
+    _resize(browser, 390, 844)
+    _open(browser, html_path)
+    assert _overflow(browser) <= 0
+    head, who = browser.execute_script(
+        "var r = document.querySelector('.mrow'); return [r.querySelector('.fact')"
+        ".getBoundingClientRect().bottom, r.querySelector('.who').getBoundingClientRect().top]")
+    assert who >= head - 1  # on a phone the outlets go under the fact, not beside it
+    browser.save_screenshot(str(tmp_path / "phone.png"))
+    browser.execute_script("document.querySelector('.matrix-block').scrollIntoView()")
+    browser.save_screenshot(str(tmp_path / "phone-matrix.png"))
+    for png in ("laptop.png", "laptop-matrix.png", "laptop-since.png", "phone.png",
+                "phone-matrix.png"):
+        assert (tmp_path / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert _severe(browser) == []
