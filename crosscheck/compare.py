@@ -278,7 +278,10 @@ def divergence_candidates(
             continue
         gid, (prob, w, pf) = max(best.items(), key=lambda kv: (kv[1][0], -kv[1][1].index))
         major = group_of[w.index]
-        major_arts = {x.article_id for x in major}
+        # the outlets that take a side: those whose value tells the two apart (a month
+        # agrees with both of two days, and supports neither)
+        own_arts = {x.article_id for x in own if slots.value_relation(x, w) != "same"}
+        major_arts = {x.article_id for x in major if slots.value_relation(x, v) != "same"}
         if len(own_arts) > len(major_arts):
             continue
         key = (id(own), id(major))
@@ -287,9 +290,12 @@ def divergence_candidates(
         if key in done:
             continue
         done.add(key)
+        # the value's article also states the other side's value, in a way that tells the
+        # two apart ("nearly 27 million" agrees with 26.96 and 26.69 alike: it does not)
         knows = not pf.same_article and any(
             x.article_id in own_arts and x.type == v.type and x.index != v.index
-            and slots.value_relation(x, w) == "same" for x in values)
+            and slots.value_relation(x, w) == "same" and slots.value_relation(x, v) != "same"
+            for x in values)
         features = calibration.DivergenceFeatures(
             facet=v.type, p_slot=prob, relation=pf.relation,
             n_minor=len(own_arts), n_major=len(major_arts),

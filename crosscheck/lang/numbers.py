@@ -87,17 +87,16 @@ def relation(a: str, b: str, digits_a: int = 0, digits_b: int = 0) -> str:
         return "differ"
     da = digits_a or significant_digits(format_decimal(va))
     db = digits_b or significant_digits(format_decimal(vb))
-    # outlets round one figure differently (26.95 vs 26.96 million, 26.9 vs 27): the two are
-    # one figure when they differ by at most one unit of the coarser one's last digit
-    coarse_value = va if da <= db else vb
-    last_digit = Decimal(1).scaleb(coarse_value.adjusted() - min(da, db) + 1)
-    if abs(va - vb) <= last_digit:
-        return "same"
+    # outlets round one figure differently (26.95 vs 26.96 million, 26.9 vs 27, 2 vs 1.8
+    # million): two figures are one when they differ by at most one unit of the last digit
+    # one of them was written with (that one is the other, rounded); a hedged round figure
+    # (nearly 27 million) also allows 3 %. A hedge on a precise figure (about 26.69
+    # million) is still precise.
+    for x, dx in ((va, da), (vb, db)):
+        if abs(va - vb) <= Decimal(1).scaleb(x.adjusted() - dx + 1):
+            return "same"
     rel = abs(va - vb) / max(abs(va), abs(vb))
-    hedged = pa[2] or pb[2]
-    # a hedged figure ("about 26.9 million", "nearly 27 million") allows what its own
-    # precision allows, and a little more
-    if hedged and rel <= Decimal("0.03"):
+    if (pa[2] or pb[2]) and min(da, db) <= 2 and rel <= Decimal("0.03"):
         return "same"
     big, small = (va, vb) if abs(va) > abs(vb) else (vb, va)
     ratio = abs(big / small)
