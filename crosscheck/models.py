@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 FindingKind = Literal["agree", "add_detail", "diverge"]
 ReviewStatus = Literal["open", "confirmed", "dismissed"]
+FindingChange = Literal["new", "changed"]
 
 
 def content_id(*parts: object, size: int = 12) -> str:
@@ -153,6 +154,30 @@ class Entity:
 
 
 @dataclass(frozen=True)
+class SourceInfo:
+    """Where an article's text comes from (the independence stage)."""
+
+    copies_of: str | None = None  # the article it is a near-verbatim copy of
+    overlap: float = 0.0  # share of its claims with a near-identical claim in copies_of
+    wire: str | None = None  # the news agency its byline, dateline or end credit names
+
+
+@dataclass(frozen=True)
+class SourceGroup:
+    """One independent source among a finding's outlets: the original and the outlets that
+    carry its text (near-verbatim copies, or the same agency's wire story)."""
+
+    source: str  # article id
+    copies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class IndependentSources:
+    count: int
+    groups: tuple[SourceGroup, ...]
+
+
+@dataclass(frozen=True)
 class Finding:
     id: str
     kind: FindingKind
@@ -165,3 +190,5 @@ class Finding:
     values: tuple[FindingValue, ...]
     new: bool = False
     review: Review = field(default_factory=Review)
+    independent_sources: IndependentSources | None = None  # set by independence.annotate
+    change: FindingChange | None = None  # since the last run, set by novelty.mark
