@@ -136,7 +136,8 @@ def _print_summary(result: Any) -> None:
         f"[bold]{s['n_articles']} articles[/bold], {s['n_claims']} claims, "
         f"{s['n_clusters']} clusters → [red]{fk['diverge']} diverge[/red], "
         f"[blue]{fk['add_detail']} add detail[/blue], [green]{fk['agree']} agree[/green]"
-        + (f" ({s['new_findings']} new)" if s["new_findings"] else "")
+        + (f" ({s['new_findings']} new, {s.get('changed_findings', 0)} changed)"
+           if s["new_findings"] or s.get("changed_findings") else "")
     )
     out.print(
         f"processed {len(st.processed)} new/changed article(s)"

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 FindingKind = Literal["agree", "add_detail", "diverge"]
 ReviewStatus = Literal["open", "confirmed", "dismissed"]
+FindingChange = Literal["new", "changed"]
 
 
 def content_id(*parts: object, size: int = 12) -> str:
@@ -165,6 +166,30 @@ class Entity:
 
 
 @dataclass(frozen=True)
+class SourceInfo:
+    """Where an article's text comes from (the independence stage)."""
+
+    copies_of: str | None = None  # the article it is a near-verbatim copy of
+    overlap: float = 0.0  # share of its claims with a near-identical claim in copies_of
+    wire: str | None = None  # the news agency its byline, dateline or end credit names
+
+
+@dataclass(frozen=True)
+class SourceGroup:
+    """One independent source among a finding's outlets: the original and the outlets that
+    carry its text (near-verbatim copies, or the same agency's wire story)."""
+
+    source: str  # article id
+    copies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class IndependentSources:
+    count: int
+    groups: tuple[SourceGroup, ...]
+
+
+@dataclass(frozen=True)
 class Finding:
     id: str
     kind: FindingKind
@@ -181,6 +206,9 @@ class Finding:
     event_id: str | None = None
     what: str = ""  # what the values are of ("infected servers", "the annual cap")
     corroborating: tuple[FindingValue, ...] = ()  # a divergence: others agreeing with a side
+
+    independent_sources: IndependentSources | None = None  # set by independence.annotate
+    change: FindingChange | None = None  # since the last run, set by novelty.mark
 
 
 @dataclass(frozen=True)

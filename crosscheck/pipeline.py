@@ -2,7 +2,8 @@
 
     discover files -> ingest (parse, chrome out) -> split + facets  [cached per article]
     -> repeated boilerplate across an outlet's articles -> embed     [cached per claim text]
-    -> cluster -> compare -> reviews + "new" marks -> report.json + index.html
+    -> cluster -> compare -> independent sources -> reviews + "new" marks
+    -> report.json + index.html
 
 A re-run reprocesses only new or changed articles (content hash + pipeline version) and embeds
 only claim texts it has not seen with that model.
@@ -16,7 +17,7 @@ import hashlib
 import os
 import stat
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,14 +26,23 @@ from typing import Any
 import numpy as np
 import orjson
 
-from crosscheck import PIPELINE_VERSION, __version__, review
+from crosscheck import PIPELINE_VERSION, __version__, independence, novelty, review
 from crosscheck.cluster import DEFAULT_THRESHOLD, cluster_claims, nearest_neighbours
 from crosscheck.compare import compare
 from crosscheck.embed import Embedder, SentenceTransformerEmbedder, text_key
+from crosscheck.events import group_events
 from crosscheck.facets import annotate
 from crosscheck.ingest import IngestError, drop_repeated_lines, parse_article
-from crosscheck.events import group_events
-from crosscheck.models import Article, Claim, Cluster, Entity, Event, Finding, as_plain
+from crosscheck.models import (
+    Article,
+    Claim,
+    Cluster,
+    Entity,
+    Event,
+    Finding,
+    SourceInfo,
+    as_plain,
+)
 from crosscheck.split import drop_claims_in, expect_articles, release_kiwi, split_article
 from crosscheck.store import Store, StoreBusy
 
@@ -282,6 +292,7 @@ def build_report(
     findings: Sequence[Finding], entities: Sequence[Entity], errors: Sequence[FileError],
     model: str, stats: RunStats, reviews_doc: dict[str, Any] | None = None,
     events: Sequence[Event] = (),
+    sources: Mapping[str, SourceInfo] | None = None,
 ) -> dict[str, Any]:
     """The JSON twin of the report (schema ``crosscheck.report/1``)."""
     n_claims: dict[str, int] = {}
@@ -310,6 +321,7 @@ def build_report(
             "possible_divergences": sum(1 for f in findings
                                         if f.kind == "diverge" and f.tier == "possible"),
             "events": len(events),
+            "changed_findings": sum(1 for f in findings if f.change == "changed"),
             "processed_articles": len(stats.processed),
             "reused_articles": len(stats.reused),
             "embedded_claims": stats.embedded,
@@ -322,6 +334,8 @@ def build_report(
                 "published": a.published, "language": a.language, "primary": a.primary,
                 "sha256": a.sha256, "n_claims": n_claims.get(a.id, 0), "format": a.format,
                 "byline": a.byline, "url": a.url,
+                "copies_of": (sources or {}).get(a.id, SourceInfo()).copies_of,
+                "wire": (sources or {}).get(a.id, SourceInfo()).wire,
                 "meta": {k: {"value": v.value, "source": v.source} for k, v in a.meta},
                 "text": a.text,
             }
@@ -407,12 +421,13 @@ def run_report(
         t = time.perf_counter()
         events = group_events(corpus.articles, corpus.claims, clusters)
         comparison = compare(corpus.articles, corpus.claims, clusters, vectors, events=events)
+        sources = independence.sources(corpus.articles, corpus.claims)
+        findings = independence.annotate(comparison.findings, sources, corpus.articles)
         reviews_doc = store.load_reviews()
-        findings = review.apply(comparison.findings, reviews_doc)
+        findings = review.apply(findings, reviews_doc)
         state = store.load_state()
-        previous = set(state.get("finding_ids", []))
-        if state:
-            findings = [replace(f, new=f.id not in previous) for f in findings]
+        findings = novelty.mark(findings, state, novelty.changed_articles(corpus.articles, state),
+                                corpus.claims)
         stats.timings["compare"] = time.perf_counter() - t
         stats.peak_rss_mb["compare"] = _stage_peak_mb()
         # the vectors are not needed from here: let them go before the report is built (at
@@ -422,7 +437,7 @@ def run_report(
         t = time.perf_counter()
         report = build_report(corpus.articles, corpus.claims, clusters, findings,
                               comparison.entities, corpus.errors, emb.name, stats, reviews_doc,
-                              events)
+                              events, sources)
         html_path, json_path = write_report(report, Path(out_dir),
                                             fragment_cache=store.fragment_cache)
         store.save_state({
@@ -430,6 +445,7 @@ def run_report(
             "articles": {a.id: a.sha256 for a in corpus.articles},
             "model": emb.name,
             "generated_at": report["generated_at"],
+            **novelty.state_entry(findings, corpus.claims),
         })
         stats.timings["report"] = time.perf_counter() - t
         stats.peak_rss_mb["report"] = _stage_peak_mb()
