@@ -52,6 +52,8 @@ from crosscheck.pipeline import RunStats, embed_claims, load_corpus, make_embedd
 from crosscheck.store import Store  # noqa: E402
 
 CALIBRATION = ROOT / "crosscheck" / "data" / "calibration.json"
+TIER_PRECISION = {"likely": 0.9, "possible": 0.7}
+"""Share of true divergences a tier must keep on the labelled candidates."""
 
 
 def _scorer() -> Any:
@@ -226,7 +228,22 @@ def main() -> int:
         coef, b = fit(x, y)
         model["divergence"]["platt"] = [coef[0], b]
         print(f"divergence score -> probability (Platt): a={coef[0]} b={b}")
+        # tiers: the lowest confidence above which the pooled candidates are precise enough
+        scored = sorted(((_prob(f, coef, b), lab) for rows in crows.values() for f, lab, _ in rows),
+                        reverse=True)
+
+        def lowest(target: float, at_least: int) -> float:
+            best = 1.0
+            for k in range(at_least, len(scored) + 1):
+                top = scored[:k]
+                if sum(lab for _, lab in top) / k >= target:
+                    best = top[-1][0]
+            return round(best, 3)
+
+        model["tiers"] = {"likely": lowest(TIER_PRECISION["likely"], 2),
+                          "possible": lowest(TIER_PRECISION["possible"], 3)}
         t = model["tiers"]
+        print(f"tiers (precision {TIER_PRECISION}): {t}")
         for held in crows:
             tx = [f for n, rows in crows.items() if n != held for f, _, _ in rows]
             ty = [lab for n, rows in crows.items() if n != held for _, lab, _ in rows]

@@ -72,6 +72,8 @@ class DivergenceFeatures:
     same_article: bool
     minor_states_major: bool = False  # the other value's article also gives the main one
     margin: float = 0.0  # p_slot minus the value's affinity to the outlets agreeing with it
+    relative: bool = False  # a date resolved from the article's day (19일, Friday, the 18th)
+    anchors: float = 0.0  # the best pair's shared anchors (a range's other end, a name)
     mutual: bool = False  # the best pair's claims are each other's closest
 
 
@@ -88,11 +90,19 @@ def divergence_features(d: DivergenceFeatures) -> dict[str, float]:
         "margin": max(-0.5, min(0.5, d.margin)),
         "strong_slip": 1.0 if d.relation in STRONG_SLIPS else 0.0,
         "day_slip": 1.0 if d.relation == "day" else 0.0,
-        "self_contradiction": 1.0 if d.same_article else 0.0,
+        # one article giving one question two values: a slip when they differ like one
+        "self_contradiction": 1.0 if d.same_article and d.relation in STRONG_SLIPS else 0.0,
+        "same_article_other_figure": 1.0 if d.same_article and d.relation not in STRONG_SLIPS
+        else 0.0,
         "both_established": 1.0 if d.n_minor >= 2 and d.n_major >= 2 else 0.0,
-        "established_elsewhere": 1.0 if d.attested_elsewhere >= 2 else 0.0,
+        # an article that contradicts itself on one question: that its value answers another
+        # question elsewhere says nothing against it
+        "established_elsewhere": 1.0 if d.attested_elsewhere >= 2 and not d.same_article
+        else 0.0,
         "article_also_states_other": 1.0 if d.minor_states_major else 0.0,
         "cross_script": 0.0 if d.same_script else 1.0,
+        "relative_date": 1.0 if d.relative else 0.0,
+        "shared_anchors": d.anchors,
     }
 
 

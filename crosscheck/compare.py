@@ -302,6 +302,7 @@ def divergence_candidates(
             attested_elsewhere=attested.get((v.type, _value_key(v)), 0) - len(own_arts),
             same_script=pf.same_script, same_article=pf.same_article,
             minor_states_major=knows, margin=prob - rival, mutual=pf.mutual,
+            relative=v.type == "date" and (_relative(v) or _relative(w)), anchors=pf.anc,
         )
         out.append(Candidate(home.get(w.index) or slots.Slot("", major, 0.0), tuple(own),
                              tuple(major), pf, features))
@@ -366,6 +367,13 @@ _RELATION_NOTE = {
     "day": "one day apart", "month": "same day, another month", "year": "same day and month, "
     "another year",
 }
+
+
+def _relative(v: slots.Value) -> bool:
+    """A date the article gives without its month (19일, Friday, the 18th, yesterday): its
+    day comes from resolving it against the article's own date."""
+    return not re.search(r"\d{4}|\d{1,2}\s?월|[A-Z][a-z]{2,8}\.?\s+\d|\d\s+[A-Z][a-z]{2,}",
+                         v.facet.value)
 
 
 def _value_key(v: slots.Value) -> str:
@@ -588,6 +596,7 @@ class QuoteWords:
     """What a quotation says, in comparable pieces."""
 
     words: frozenset[str]  # content words (lemmas / stems)
+    seq: tuple[str, ...]  # the content words in their order
     numbers: frozenset[str]
     names: frozenset[str]  # proper nouns
     predicates: frozenset[str]  # verbs and adjectives (Korean/Japanese lemmas)
@@ -596,8 +605,9 @@ class QuoteWords:
 
 
 _NEG_EN = frozenset({"not", "no", "never", "n't", "without", "nor", "cannot"})
-_FIRST_S = frozenset({"i", "me", "my", "myself", "저", "제가", "저는", "나", "내가", "私"})
-_FIRST_P = frozenset({"we", "us", "our", "ourselves", "우리", "저희", "私たち", "我々"})
+_FIRST_S = frozenset({"i", "저는", "제가", "나는", "내가", "私は", "私が"})
+_FIRST_P = frozenset({"we", "우리는", "우리가", "저희는", "저희가", "私たちは", "我々は"})
+"""The speaker as the subject (I vs we); possessives (our customers) say nothing of it."""
 
 
 @lru_cache(maxsize=4096)
@@ -605,22 +615,33 @@ def quote_words(text: str) -> QuoteWords:
     lg = lang.for_text(text)
     toks = lg.tokens([text])[0]
     words: set[str] = set()
+    seq: list[str] = []
     names: set[str] = set()
     preds: set[str] = set()
     numbers = set(re.findall(r"\d[\d,.]*", text))
     negated = False
     low = {w.casefold() for w in re.findall(r"[^\W\d_]+|n't", text)}
     person = "1p" if low & _FIRST_P else ("1s" if low & _FIRST_S else "")
+    if not person and script_of(text) != "latin":
+        for k in range(len(toks) - 1):
+            pair = toks[k].form + toks[k + 1].form
+            if toks[k].tag == "NP" and pair in _FIRST_P:
+                person = "1p"
+            elif toks[k].tag == "NP" and pair in _FIRST_S:
+                person = person or "1s"
     if toks:
         for i, t in enumerate(toks):
-            if t.tag.startswith(("NN", "SL", "SH", "XR", "NR")):
+            if t.tag.startswith(("NN", "SL", "SH", "XR", "NR", "SN")):
                 words.add(t.form)
+                seq.append(t.form)
                 if t.tag in ("NNP", "SH") or (t.tag == "SL" and t.form[:1].isupper()):
                     names.add(t.form)
             if t.tag in ("VV", "VA") or (t.tag == "XSV" and i and toks[i - 1].tag == "NNG"):
                 lemma = t.form if t.tag != "XSV" else toks[i - 1].form
                 words.add(lemma)
                 preds.add(lemma)
+                if t.tag != "XSV":
+                    seq.append(lemma)
             if t.form in ("않", "못", "안", "없") or t.tag == "VCN":
                 negated = True
     else:
@@ -630,9 +651,10 @@ def quote_words(text: str) -> QuoteWords:
                 negated = True
             elif len(wl) > 2 and wl not in slots._STOP_EN and not wl.isdigit():
                 words.add(slots._stem(wl))
+                seq.append(slots._stem(wl))
                 if k > 0 and w[:1].isupper():
                     names.add(w)
-    return QuoteWords(frozenset(words), frozenset(numbers), frozenset(names),
+    return QuoteWords(frozenset(words), tuple(seq), frozenset(numbers), frozenset(names),
                       frozenset(preds), negated, person)
 
 
@@ -641,34 +663,78 @@ QUOTE_SAME_QUOTE = 0.5
 one statement (below, they are different statements)."""
 
 
-def quote_relation(a: str, b: str) -> str:
+def quote_relation(a: str, b: str, translated: bool = False) -> str:
     """How two quotations relate: ``other`` (not one statement, or in different scripts — a
-    translation is not compared word by word), ``same`` (one statement, in full or in
-    part, or reworded without changing what matters), or ``differ``: one statement whose
-    wording differs in substance — a number, a name or a predicate each side gives and the
-    other does not, a negation on one side only, or the speaker's "I" against "we"."""
+    translation is not compared word by word), ``same`` (one statement: in full or in part,
+    or reworded without changing what it says), or ``differ``: one statement whose
+    substance differs — each side gives a number the other does not, one is negated and
+    the other not, the speaker says "I" in one and "we" in the other, or it is reworded
+    (each side has predicates the other lacks) and drops a number the other gives.
+
+    ``translated``: both render words first said in another language (a Korean official
+    quoted in English): word choice and negation are the translators', so only numbers and
+    the speaker's person count."""
     if script_of(a) != script_of(b):
         return "other"
     qa, qb = quote_words(a), quote_words(b)
     if not qa.words or not qb.words:
         return "other"
     shared = qa.words & qb.words
-    if len(shared) / min(len(qa.words), len(qb.words)) < QUOTE_SAME_QUOTE or len(shared) < 2:
+    small = min(len(qa.words), len(qb.words))
+    if len(shared) / small < QUOTE_SAME_QUOTE or len(shared) < 2:
         return "other"
-    if qa.negated != qb.negated:
-        return "differ"
-    for x, y in ((qa.numbers, qb.numbers), (qa.names, qb.names),
-                 (qa.predicates, qb.predicates)):
-        if x - y and y - x:
-            return "differ"
+    if len(shared) / small >= QUOTE_PARTIAL and _in_order(qa.seq, qb.seq) >= QUOTE_PARTIAL:
+        return "same"  # one quotes part of the other (or all of it)
+    if _in_order(qa.seq, qb.seq) < QUOTE_SAME_QUOTE:
+        return "other"  # the same words in another order: another remark on the subject
     if qa.person and qb.person and qa.person != qb.person:
         return "differ"
-    return "same"
+    if qa.numbers - qb.numbers and qb.numbers - qa.numbers:
+        return "differ"
+    if translated:
+        return "same"
+    if qa.negated != qb.negated:
+        return "differ"
+    reworded = bool(qa.predicates - qb.predicates and qb.predicates - qa.predicates)
+    dropped = bool(qa.numbers ^ qb.numbers)
+    return "differ" if reworded and dropped else "same"
+
+
+def _in_order(a: Sequence[str], b: Sequence[str]) -> float:
+    """The share of the shorter sequence's words the other has in the same order (longest
+    common subsequence)."""
+    if not a or not b:
+        return 0.0
+    prev = [0] * (len(b) + 1)
+    for x in a:
+        cur = [0]
+        for j, y in enumerate(b):
+            cur.append(prev[j] + 1 if x == y else max(prev[j + 1], cur[j]))
+        prev = cur
+    return prev[-1] / min(len(a), len(b))
+
+
+def _speaks_other_language(speaker: str, quote: str) -> bool:
+    """Is the speaker quoted in a language that is not theirs? Known when the speaker's
+    name (the corpus-wide canonical form) is written in another script than the quote, or
+    is a romanised Korean name (a Korean surname and a hyphenated given name)."""
+    if not speaker or not any(ch.isalpha() for ch in speaker):
+        return False
+    if script_of(speaker) != script_of(quote):
+        return True
+    from crosscheck.entities import looks_romanised_korean
+
+    return script_of(quote) == "latin" and looks_romanised_korean(speaker)
+
+
+QUOTE_PARTIAL = 0.8
+"""From this share of the shorter quote's content words found in the other, it is a part
+of the other (a partial quote), not another wording."""
 
 
 def _quote_findings(
     articles: Mapping[str, Article], claims: Sequence[Claim], clusters: Sequence[Cluster],
-    primary: str | None, event_of: Mapping[str, str],
+    primary: str | None, event_of: Mapping[str, str], canon: Mapping[str, str],
 ) -> list[Finding]:
     """Quotes of one statement (in one claim cluster, or the same speaker's quotes with
     most content words in common) whose wording differs in substance."""
@@ -685,7 +751,9 @@ def _quote_findings(
                 if key in seen:
                     continue
                 seen.add(key)  # type: ignore[arg-type]
-                if quote_relation(f1.value, f2.value) != "differ":
+                speakers = {canon.get(f.subject or "", f.subject or "") for f in (f1, f2)}
+                translated = any(_speaks_other_language(sp, f1.value) for sp in speakers)
+                if quote_relation(f1.value, f2.value, translated) != "differ":
                     continue
                 conf = 0.55
                 tier = calibration.tier(conf, "quote")
@@ -835,7 +903,7 @@ def compare(
         + _signatory_findings(arts, claims, signers, primary)
         + _slot_findings(arts, found, divergence_candidates(values, found, pair_index),
                          event_of, primary)
-        + _quote_findings(arts, claims, clusters, primary, event_of)
+        + _quote_findings(arts, claims, clusters, primary, event_of, canon)
         + _cluster_findings(arts, by_id, clusters, vectors, primary, event_of)
         + _singletons(arts, claims, clusters, primary, event_of)
     )

@@ -70,9 +70,11 @@ def _surname_match(hangul: str, latin: str) -> bool:
     forms = _surname_forms().get(hangul)
     if forms and low in forms:
         return True
+    if not _romanize(hangul):
+        return False
     a, b = skeleton(_romanize(hangul)), skeleton(latin)
     # 류/유, 리/이, 노/로: an initial r/l is written by some and dropped by others
-    return bool(a) and (a == b or a.lstrip("l") == b.lstrip("l")) or (not a and not b)
+    return a == b or a.lstrip("l") == b.lstrip("l")
 
 
 def same_korean_name(hangul: str, latin: str) -> bool:
@@ -92,6 +94,45 @@ def same_korean_name(hangul: str, latin: str) -> bool:
     del parts
     for s_word, g_words in ((words[0], words[1:]), (words[-1], words[:-1])):
         if _surname_match(sur, s_word) and skeleton("".join(g_words)) == g:
+            return True
+    return False
+
+
+def same_romanised_name(a: str, b: str) -> bool:
+    """Are two Latin-script names romanisations of one Korean name? Same surname (one
+    variant cluster, or the same skeleton) and the same given-name skeleton, with the
+    given name written as a hyphenated or run-together Korean given name."""
+    wa, wb = a.replace("-", " ").split(), b.replace("-", " ").split()
+    if len(wa) < 2 or len(wb) < 2 or len(wa) > 3 or len(wb) > 3:
+        return False
+    for sa, ga, sb, gb in ((wa[0], wa[1:], wb[0], wb[1:]), (wa[-1], wa[:-1], wb[-1], wb[:-1])):
+        if sa.casefold() != sb.casefold() and not _same_surname(sa, sb):
+            continue
+        ka, kb = skeleton("".join(ga)), skeleton("".join(gb))
+        if ka and ka == kb and ("-" in a or "-" in b or len(ga) == len(gb) == 2):
+            return True
+    return False
+
+
+def looks_romanised_korean(name: str) -> bool:
+    """A Latin name written the way Korean names are romanised: a Korean surname (the
+    variant table of ``name-variants``) and a given name of two syllables, hyphenated or
+    run together (Kim Yong-beom, Chey Tae-won, Lee Jae-myung)."""
+    words = name.split()
+    if len(words) < 2:
+        return False
+    forms = {f for fs in _surname_forms().values() for f in fs}
+    sur, given = (words[0], words[1:]) if words[0].casefold() in forms else (words[-1], words[:-1])
+    if sur.casefold() not in forms:
+        return False
+    g = "".join(given)
+    return "-" in g or (len(given) == 2 and all(len(x) <= 6 for x in given))
+
+
+def _same_surname(a: str, b: str) -> bool:
+    la, lb = a.casefold(), b.casefold()
+    for forms in _surname_forms().values():
+        if la in forms and lb in forms:
             return True
     return False
 
@@ -144,6 +185,11 @@ def person_groups(claims: Iterable[Claim], aliases: Iterable[tuple[str, str]] = 
         for latin in latin_full:
             if same_korean_name(h, latin):
                 union(h, latin)
+    # two romanisations of one Korean name (Kim Yong-beom, Kim Young-bum)
+    for i, x in enumerate(latin_full):
+        for y in latin_full[i + 1 :]:
+            if same_romanised_name(x, y):
+                union(x, y)
     # a short form joins the one full name it can stand for: 크라치오스 -> 마이클 크라치오스,
     # 하 -> 하정우, Yoon -> Yoon Seo-jin; an ambiguous one (two Kims) joins nobody
     for n in sorted(names):

@@ -84,7 +84,10 @@ def collect_people(article: Article, claims: Sequence[Claim],
     for c, toks, lg in zip(claims, tokens, langs, strict=True):
         mentions += lg.mentions(article.text, toks, article.id, c.start, c.end)
     full: dict[str, str] = {}
-    names = sorted({m.surface for m in mentions}, key=lambda n: (-len(n), n))  # ties by name
+    # full names (a name with its given name): the forms later mentions shorten; a mention
+    # that is itself a short form (Deputy Minister Kim, 김 실장) resolves to one of them
+    names = sorted({m.surface for m in mentions if _is_full_name(m.surface)},
+                   key=lambda n: (-len(n), n))  # ties by name
     owners: dict[str, set[str]] = defaultdict(set)
     for n in names:
         if n in full and full[n] != n:
@@ -103,6 +106,13 @@ def collect_people(article: Article, claims: Sequence[Claim],
         if m.alias:
             full.setdefault(m.alias, full.get(m.surface, m.surface))
     return People(full, mentions, shared)
+
+
+def _is_full_name(name: str) -> bool:
+    """A name with more than a surname: two words, or three or more CJK syllables."""
+    if len(name.split()) >= 2:
+        return True
+    return not lang.for_text(name).spaced and len(name) >= 3
 
 
 def _names_regex(people: People) -> re.Pattern[str] | None:

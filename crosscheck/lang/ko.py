@@ -400,9 +400,15 @@ class Korean(Language):
         if stem.upper() == "CEO":
             return w.start, "ceo"
         bounds = {t.start for t in w.tokens} | {w.start}
+        last = w.tokens[-1] if w.tokens else None
         for n in range(len(stem), 0, -1):
             key = self.titles.get(stem[-n:])
-            if key is not None and (w.stem_end - n) in bounds:
+            if key is None:
+                continue
+            # at a morpheme boundary, or the end of one compound noun (정책실장, 상무장관)
+            if (w.stem_end - n) in bounds or (
+                    last is not None and last.tag == "NNG" and last.end == w.stem_end
+                    and last.end - last.start > n):
                 return w.stem_end - n, key
         return None
 
