@@ -46,7 +46,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from typing import Any
 
-from crosscheck.lang.base import Language, Sentence, Token, alternation
+from crosscheck.lang.base import Language, Pattern, Sentence, Token, alternation
 from crosscheck.lang.numbers import Figure, significant_digits
 from crosscheck.models import Facet, Mention
 
@@ -64,6 +64,7 @@ _DIGIT = re.compile(r"\d")
 _KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々]")
 _KATAKANA = re.compile(r"[\u30a0-\u30ffー]+")
 _NAME_JOINERS = ("・", "＝", "=")
+_YEAR = r"(?:[1１][9９]|[2２][0０])\d{2}"  # 1900-2099, half or full width
 _RANGE_GAP = re.compile(r"\s*(?:から|より|〜|～|~|－|-|–|—)\s*")
 _TIME = (r"(?:\s*(?:の)?\s*(?P<ap>午前|午後)?\s*(?P<H>\d{1,2})\s?時(?!間)"
          r"(?:\s*(?P<Mi>\d{1,2})\s?分(?!間)|(?P<half>半))?)?")
@@ -270,6 +271,19 @@ class Japanese(Language):
         return [tuple(Token(*t) for t in self._raw(x)) for x in texts]
 
     # ------------------------------------------------------------------ lexicons
+    def pattern(self, name: str) -> Pattern:
+        """The base class's longest-first alternation of a data list, matched in any case
+        (so the Latin entries MOU, MoU, MOC match as written; case means nothing to kana
+        and kanji)."""
+        got = self._patterns.get(name)
+        if got is None:
+            raw = self.data.get(name) or {}
+            table = ({str(k).casefold(): str(v) for k, v in raw.items()} if isinstance(raw, dict)
+                     else {str(w).casefold(): str(w) for w in raw})
+            rx = re.compile(alternation(list(table), False) if table else r"(?!x)x", re.IGNORECASE)
+            got = self._patterns[name] = Pattern(rx, table)
+        return got
+
     @cached_property
     def titles(self) -> dict[str, str]:
         return self.table("titles")
@@ -364,7 +378,8 @@ class Japanese(Language):
                 return None
             return j, joined
         surname = "人名-姓" in t.tag
-        maybe = not surname and _is_kanji(t.form) and len(t.form) <= 3 and "地名-国" not in t.tag
+        maybe = (not surname and _is_kanji(t.form) and 2 <= len(t.form) <= 3
+                 and "地名-国" not in t.tag)
         if not surname and not (maybe and ("固有名詞" in t.tag or self._surname_alone(t.form))):
             return None
         if not _is_kanji(t.form.replace("ノ", "").replace("の", "")) and not surname:
@@ -679,13 +694,13 @@ class Japanese(Language):
               + r"(?!香)|(?<![\u3041-\u3096])" + alternation(kana, bounded=False)
               + r"(?![\u3041-\u3096])")
         parts = alternation(self.words("month_parts"), bounded=False)
-        year = (r"(?:(?P<y>(?:19|20)\d{2})\s?年|(?P<era>" + eras + r")\s?(?P<ey>元|\d{1,2})\s?年"
+        year = (r"(?:(?P<y>" + _YEAR + r")\s?年|(?P<era>" + eras + r")\s?(?P<ey>元|\d{1,2})\s?年"
                 r"|(?P<ry>" + ry + r"))")
         return [
             # 10月28〜30日: two days of one month
             re.compile(r"(?:" + year + r"\s*)?(?<!\d)(?P<m>\d{1,2})\s?月\s?(?P<d>\d{1,2})\s?日?"
                        r"\s?[〜～~－\-–]\s?(?P<d2>\d{1,2})\s?日(?!\s*間)"),
-            re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})\s?[-/.／．]\s?(?P<m>\d{1,2})\s?[-/.／．]\s?"
+            re.compile(r"(?<!\d)(?P<y>" + _YEAR + r")\s?[-/.／．]\s?(?P<m>\d{1,2})\s?[-/.／．]\s?"
                        r"(?P<d>\d{1,2})(?!\d)(?:\s+(?P<H2>\d{1,2})[:：](?P<M2>\d{2}))?"),
             re.compile(r"(?:" + year + r"\s*)?(?<!\d)(?P<m>\d{1,2})\s?月\s?(?P<d>\d{1,2})\s?日"
                        r"(?!\s*間)" + _TIME),
@@ -943,7 +958,7 @@ class Japanese(Language):
             after = [x for x, t in enumerate(seg) if prefix and t.start >= s0 + len(prefix)]
             if after:
                 last = len(seg)
-                for x in after:
+                for x in reversed(after):
                     if self._title_end(text, seg, x, seg[-1].end) == len(seg):
                         last = x  # 株式会社ミナト電池社長: the title is not the name
                         break
@@ -1069,7 +1084,7 @@ class Japanese(Language):
         out: list[Facet] = []
         for m in pat.rx.finditer(text, start, end):
             key = pat.key(m.group(0))
-            if key is None:
+            if key is None or (out and m.start() < out[-1].end):
                 continue
             e = m.end()
             paren = re.match(r"\s*[(（]([^()（）]{2,40})[)）]", text[e:min(end, e + 44)])
