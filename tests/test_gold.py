@@ -84,12 +84,12 @@ class TestCorpus:
         assert len(texts) >= 6
 
     def test_metadata_fields(self, gold: dict[str, Any]) -> None:
-        """Each article's gold metadata names an outlet, an ISO date and ko/en."""
+        """Each article's gold metadata names an outlet, an ISO date and ko/en/ja."""
         for meta in gold["metadata"].values():
             assert meta["outlet"]
             assert len(meta["published"]) == 10 and meta["published"][4] == "-"
-            assert meta["language"] in {"ko", "en"}
-        assert {m["language"] for m in gold["metadata"].values()} == {"ko", "en"}
+            assert meta["language"] in {"ko", "en", "ja"}
+        assert {m["language"] for m in gold["metadata"].values()} == {"ko", "en", "ja"}
 
 
 class TestPairs:
@@ -104,7 +104,7 @@ class TestPairs:
                 assert text in texts[stem], (pair["id"], side, text)
 
     def test_pairs_cover_languages(self, gold: dict[str, Any]) -> None:
-        """There are >= 20 cross-article pairs, with KO-KO, EN-EN and KO-EN ones."""
+        """There are >= 20 cross-article pairs, with KO-KO, EN-EN, KO-EN and JA-JA ones."""
         meta = gold["metadata"]
         assert len(gold["pairs"]) >= 20
         combos = set()
@@ -114,7 +114,7 @@ class TestPairs:
             langs = sorted((meta[pair["a"]["article"]]["language"],
                             meta[pair["b"]["article"]]["language"]))
             combos.add(tuple(langs))
-        assert combos == {("ko", "ko"), ("en", "en"), ("en", "ko")}
+        assert combos == {("ko", "ko"), ("en", "en"), ("en", "ko"), ("ja", "ja")}
 
     def test_ids_are_unique(self, gold: dict[str, Any]) -> None:
         """Pair and finding ids are unique, so a report can cite them."""
