@@ -18,8 +18,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from crosscheck.slots import TYPO, PairFeatures
-
+from crosscheck.slots import PairFeatures
 
 _OVERRIDE: list[dict[str, Any]] = []
 
@@ -109,7 +108,7 @@ def divergence_features(d: DivergenceFeatures) -> dict[str, float]:
 def divergence_score(d: DivergenceFeatures) -> float:
     """The evidence for a divergence, as a weighted sum of its features."""
     w = _model()["divergence"]["weights"]
-    return sum(w[k] * v for k, v in divergence_features(d).items())
+    return float(sum(float(w[k]) * v for k, v in divergence_features(d).items()))
 
 
 def divergence_confidence(d: DivergenceFeatures) -> float:

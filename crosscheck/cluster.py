@@ -25,7 +25,7 @@ import numpy as np
 
 from crosscheck.embed import Vectors
 from crosscheck.models import Claim, Cluster, content_id
-from crosscheck.scripts import is_hangul_text
+from crosscheck.scripts import script_of
 
 DEFAULT_THRESHOLD = 0.88
 LINKAGE_THRESHOLD = 0.88
@@ -59,8 +59,17 @@ def bigrams(text: str) -> set[str]:
     return {text[k : k + 2] for k in range(len(text) - 1)}
 
 
+SCRIPT_GROUPS = {"latin": 0, "hangul": 1, "japanese": 2, "han": 2}
+"""Scripts whose claims are searched apart (a claim's neighbours in each group)."""
+
+
+def script_group(text: str) -> int:
+    return SCRIPT_GROUPS.get(script_of(text), 0)
+
+
 def pair_score(
-    cosine: float, hangul_a: bool, hangul_b: bool, grams_a: set[str], grams_b: set[str],
+    cosine: float, hangul_a: int | bool, hangul_b: int | bool, grams_a: set[str],
+    grams_b: set[str],
     lexical_weight: float = LEXICAL_WEIGHT, cross_script_offset: float = CROSS_SCRIPT_OFFSET,
 ) -> float:
     """How strongly two claims state the same fact: the embedding cosine, re-ranked.
@@ -151,14 +160,16 @@ def nearest_neighbours(
     kk = k + 1
     ids = tuple(c.id for c in claims)
     vecs = np.ascontiguousarray(vectors, dtype=np.float32)
-    rows = np.full((n, 2, kk), -1, dtype=np.int64)
-    scores = np.full((n, 2, kk), -np.inf, dtype=np.float32)
+    groups = len(set(SCRIPT_GROUPS.values()))
+    rows = np.full((n, groups, kk), -1, dtype=np.int64)
+    scores = np.full((n, groups, kk), -np.inf, dtype=np.float32)
     if n == 0:
         return Neighbours(ids, k, rows, scores)
-    script = np.array([int(is_hangul_text(c.text)) for c in claims])
+    script = np.array([script_group(c.text) for c in claims])
     position = {cid: i for i, cid in enumerate(ids)}
     old: list[int] = []  # today's rows of old claims whose lists are carried over
-    if previous is not None and previous.k == k and len(previous.ids):
+    if (previous is not None and previous.k == k and len(previous.ids)
+            and previous.rows.shape[1] == groups):
         # previous row -> today's row; -2 = the claim is gone; the trailing -1 keeps -1
         back = np.array([position.get(c, -2) for c in previous.ids] + [-1], dtype=np.int64)
         carried = back[previous.rows]
@@ -171,7 +182,7 @@ def nearest_neighbours(
                    if c in position}
     old_set = set(old)
     redo = [i for i in range(n) if i not in old_set]  # new claims and old ones to search again
-    for g in (0, 1):
+    for g in range(groups):
         members = [i for i in range(n) if script[i] == g]
         r, sc = _search(vecs, redo, members, kk)
         rows[redo, g], scores[redo, g] = r, sc
@@ -228,7 +239,7 @@ def _edge_arrays(
     _, first = np.unique(a * n + b, return_index=True)  # each pair once
     i, j = a[first], b[first]
     pair_cos = cos[ok][first].astype(np.float64)
-    hangul = np.array([is_hangul_text(c.text) for c in claims], dtype=bool)
+    hangul = np.array([script_group(c.text) for c in claims], dtype=np.int64)
     same_script = hangul[i] == hangul[j]
     jac = _pair_jaccard(claims, i, j, same_script)
     score = np.where(same_script, pair_cos + lexical_weight * (jac - 0.2),
@@ -328,13 +339,15 @@ def cluster_claims(
     if neighbours is None or neighbours.ids != tuple(c.id for c in claims):
         neighbours = nearest_neighbours(claims, vectors, k)
     vecs = np.asarray(vectors, dtype=np.float32)
-    hangul = np.array([is_hangul_text(c.text) for c in claims], dtype=bool)
+    n_groups = len(set(SCRIPT_GROUPS.values()))
+    script = np.array([script_group(c.text) for c in claims], dtype=np.int64)
     parent = list(range(n))
     members: dict[int, dict[str, int]] = {i: {claims[i].article_id: 1} for i in range(n)}
-    # per merged group: the sum of its vectors, and how many of its claims are Hangul; a
-    # singleton's sum is its own vector (nothing is allocated for the many that never merge)
+    # per merged group: the sum of its vectors, and how many of its claims are in each
+    # script; a singleton's sum is its own vector (nothing is allocated for the many that
+    # never merge)
     sums: dict[int, np.ndarray] = {}
-    n_hangul: dict[int, int] = {}
+    by_script: dict[int, np.ndarray] = {}
     size: dict[int, int] = {}
 
     def find(x: int) -> int:
@@ -343,10 +356,12 @@ def cluster_claims(
             x = parent[x]
         return x
 
-    def group(r: int) -> tuple[np.ndarray, int, int]:
+    def group(r: int) -> tuple[np.ndarray, int, np.ndarray]:
         if r in sums:
-            return sums[r], size[r], n_hangul[r]
-        return vecs[r], 1, int(hangul[r])
+            return sums[r], size[r], by_script[r]
+        one = np.zeros(n_groups, dtype=np.int64)
+        one[script[r]] = 1
+        return vecs[r], 1, one
 
     ei, ej, _score, ecos = _edge_arrays(claims, neighbours, threshold, LEXICAL_WEIGHT,
                                         cross_script_offset)
@@ -367,7 +382,7 @@ def cluster_claims(
         sa, na, ha = group(ra)
         sb, nb, hb = group(rb)
         if na * nb > 1:  # a single pair is the edge itself, already above the threshold
-            cross = ha * (nb - hb) + (na - ha) * hb
+            cross = na * nb - int(ha @ hb)  # pairs of claims in different scripts
             mean = (float(sa @ sb) + cross_script_offset * cross) / (na * nb)
             if mean < linkage_threshold:
                 continue
@@ -377,8 +392,8 @@ def cluster_claims(
         for art, cnt in members.pop(rb).items():
             members[ra][art] = members[ra].get(art, 0) + cnt
         sums[ra] = np.add(sa, sb, dtype=np.float32)
-        size[ra], n_hangul[ra] = na + nb, ha + hb
-        for d in (sums, size, n_hangul):
+        size[ra], by_script[ra] = na + nb, ha + hb
+        for d in (sums, size, by_script):
             d.pop(rb, None)
 
     groups: dict[int, list[int]] = {}

@@ -155,12 +155,15 @@ def _cohesion(cc: Sequence[Claim], vectors: Mapping[str, np.ndarray] | None) -> 
 def _finding(
     kind: str, facet: str, subject: str, summary: str, severity: int, confidence: float,
     cluster_ids: tuple[str, ...], values: Sequence[FindingValue],
-    articles: Mapping[str, Article], primary: str | None, key: tuple[str, ...] | None = None,
-    tier: str | None = None, what: str = "", corroborating: Sequence[FindingValue] = (),
-    event_id: str | None = None,
+    articles: Mapping[str, Article], primaries: frozenset[str],
+    key: tuple[str, ...] | None = None, tier: str | None = None, what: str = "",
+    corroborating: Sequence[FindingValue] = (), event_id: str | None = None,
 ) -> Finding:
-    if primary and kind == "diverge" and any(
-            v.article_id == primary for v in (*values, *corroborating)):
+    """A finding; a divergence that involves a primary source (``primary: true``; one per
+    event) names the outlets that deviate from it."""
+    primary = next((v.article_id for v in (*values, *corroborating)
+                    if v.article_id in primaries), None)
+    if primary and kind == "diverge":
         ref = {v.normalized for v in (*values, *corroborating) if v.article_id == primary}
         off = sorted({_outlet(articles[v.article_id]) for v in values
                       if v.article_id != primary and v.normalized not in ref})
@@ -311,7 +314,7 @@ def divergence_candidates(
 
 def _slot_findings(
     articles: Mapping[str, Article], found: Sequence[slots.Slot],
-    candidates: Sequence[Candidate], event_of: Mapping[str, str], primary: str | None,
+    candidates: Sequence[Candidate], event_of: Mapping[str, str], primaries: frozenset[str],
 ) -> list[Finding]:
     """An ``agree`` for each slot whose values two or more outlets state compatibly, and a
     ``diverge`` for each candidate the calibrated confidence rates ``likely`` or
@@ -331,7 +334,7 @@ def _slot_findings(
                    f"{' of ' + what if what else ''}: {shown[:80]} "
                    f"({_names(_outlet(articles[a]) for a in sorted(major_arts))})")
         out.append(_finding("agree", facet, topic, summary, 0, round(sl.score, 3), (),
-                            [_value_of(v) for v in major], articles, primary,
+                            [_value_of(v) for v in major], articles, primaries,
                             key=("slot-agree", *sorted(f"{v.claim.id}:{v.facet.start}"
                                                        for v in major)),
                             what=what, event_id=event_of.get(major[0].article_id)))
@@ -353,7 +356,7 @@ def _slot_findings(
         out.append(_finding(
             "diverge", facet, _topic([w.claim, cand.minor[0].claim]), summary,
             SEVERITY.get(facet, 3), conf, (),
-            [_value_of(x) for x in cand.minor] + [_value_of(w)], articles, primary,
+            [_value_of(x) for x in cand.minor] + [_value_of(w)], articles, primaries,
             tier=tier, what=what, event_id=event_of.get(w.article_id),
             corroborating=[_value_of(x) for x in cand.major if x is not w],
             key=("slot", *sorted(f"{x.claim.id}:{x.facet.start}" for x in cand.minor),
@@ -414,7 +417,7 @@ def _title_compatible(a: str, b: str) -> bool:
 
 def _title_findings(
     articles: Mapping[str, Article], claims: Sequence[Claim], canon: Mapping[str, str],
-    primary: str | None,
+    primaries: frozenset[str],
 ) -> list[Finding]:
     """Each person's titles across articles: two outlets whose title sets have no
     compatible pair diverge (장관 vs 부총리); one giving more titles adds detail."""
@@ -451,15 +454,15 @@ def _title_findings(
                 continue
             out.append(_finding("diverge", "title", person, f"{person}'s title differs: "
                                 + labels, SEVERITY["title"], conf, (), values, articles,
-                                primary, key=("title", person), tier=tier,
+                                primaries, key=("title", person), tier=tier,
                                 what=f"{person}'s title"))
         elif len(kinds) > 1:
             out.append(_finding("add_detail", "title", person, f"{person}'s title is given "
                                 "more fully by some outlets: " + labels, 1, 0.9, (), values,
-                                articles, primary, key=("title", person)))
+                                articles, primaries, key=("title", person)))
         else:
             out.append(_finding("agree", "title", person, f"{person}'s title agrees: " + labels,
-                                0, 0.9, (), values, articles, primary, key=("title", person)))
+                                0, 0.9, (), values, articles, primaries, key=("title", person)))
     return out
 
 
@@ -467,7 +470,7 @@ def _title_findings(
 
 
 def _instrument_findings(
-    articles: Mapping[str, Article], claims: Sequence[Claim], primary: str | None,
+    articles: Mapping[str, Article], claims: Sequence[Claim], primaries: frozenset[str],
     event_of: Mapping[str, str],
 ) -> list[Finding]:
     """Which instrument each article of an event says was signed, from its own framing:
@@ -517,13 +520,13 @@ def _instrument_findings(
                 continue
             out.append(_finding("diverge", "document_type", "the instrument signed",
                                 f"Outlets name the instrument differently — {groups}",
-                                SEVERITY["document_type"], conf, (), values, articles, primary,
+                                SEVERITY["document_type"], conf, (), values, articles, primaries,
                                 key=("document_type", str(event_id)), tier=tier,
                                 what="the instrument signed", event_id=event_id))
         else:
             out.append(_finding("agree", "document_type", "the instrument signed",
                                 f"All outlets that name it call it {kinds[0]}", 0, 0.8, (),
-                                values, articles, primary, key=("document_type", str(event_id)),
+                                values, articles, primaries, key=("document_type", str(event_id)),
                                 event_id=event_id))
     return out
 
@@ -556,10 +559,26 @@ def _signers(c: Claim, canon: Mapping[str, str]) -> list[tuple[Claim, Facet]]:
 
 def _signatory_findings(
     articles: Mapping[str, Article], claims: Sequence[Claim],
-    signers: Mapping[str, list[tuple[Claim, Facet]]], primary: str | None,
+    signers: Mapping[str, list[tuple[Claim, Facet]]], primaries: frozenset[str],
+    event_of: Mapping[str, str],
 ) -> list[Finding]:
-    """Who signed, per article: one outlet naming both signatories and another naming a
-    different pair diverge; an outlet naming one side only adds nothing to contradict."""
+    """Who signed, per event and article: one outlet naming both signatories and another
+    naming a different pair diverge; an outlet naming one side only adds nothing to
+    contradict."""
+    by_event: dict[str | None, list[Claim]] = defaultdict(list)
+    for c in claims:
+        by_event[event_of.get(c.article_id)].append(c)
+    out: list[Finding] = []
+    for event_id, cs in sorted(by_event.items(), key=lambda kv: str(kv[0])):
+        out += _event_signatories(articles, cs, signers, primaries, event_id)
+    return out
+
+
+def _event_signatories(
+    articles: Mapping[str, Article], claims: Sequence[Claim],
+    signers: Mapping[str, list[tuple[Claim, Facet]]], primaries: frozenset[str],
+    event_id: str | None,
+) -> list[Finding]:
     per: dict[str, list[tuple[Claim, Facet]]] = defaultdict(list)
     for c in claims:
         per[c.article_id] += signers.get(c.id, [])
@@ -584,8 +603,8 @@ def _signatory_findings(
     if tier is None:
         return []
     return [_finding("diverge", "signatory", "who signed", summary, SEVERITY["signatory"],
-                     conf, (), values, articles, primary, key=("signatory",), tier=tier,
-                     what="who signed")]
+                     conf, (), values, articles, primaries, key=("signatory", str(event_id)),
+                     tier=tier, what="who signed", event_id=event_id)]
 
 
 # --------------------------------------------------------------------------- quotes
@@ -612,50 +631,19 @@ _FIRST_P = frozenset({"we", "우리는", "우리가", "저희는", "저희가", 
 
 @lru_cache(maxsize=4096)
 def quote_words(text: str) -> QuoteWords:
-    lg = lang.for_text(text)
-    toks = lg.tokens([text])[0]
-    words: set[str] = set()
-    seq: list[str] = []
-    names: set[str] = set()
-    preds: set[str] = set()
-    numbers = set(re.findall(r"\d[\d,.]*", text))
-    negated = False
+    """What a quotation says, from its language's content words (``Language.content_words``)."""
+    seq, preds, names, negated = lang.for_text(text).content_words(text)
+    numbers = frozenset(re.findall(r"\d[\d,.]*", text))
     low = {w.casefold() for w in re.findall(r"[^\W\d_]+|n't", text)}
     person = "1p" if low & _FIRST_P else ("1s" if low & _FIRST_S else "")
-    if not person and script_of(text) != "latin":
-        for k in range(len(toks) - 1):
-            pair = toks[k].form + toks[k + 1].form
-            if toks[k].tag == "NP" and pair in _FIRST_P:
-                person = "1p"
-            elif toks[k].tag == "NP" and pair in _FIRST_S:
-                person = person or "1s"
-    if toks:
-        for i, t in enumerate(toks):
-            if t.tag.startswith(("NN", "SL", "SH", "XR", "NR", "SN")):
-                words.add(t.form)
-                seq.append(t.form)
-                if t.tag in ("NNP", "SH") or (t.tag == "SL" and t.form[:1].isupper()):
-                    names.add(t.form)
-            if t.tag in ("VV", "VA") or (t.tag == "XSV" and i and toks[i - 1].tag == "NNG"):
-                lemma = t.form if t.tag != "XSV" else toks[i - 1].form
-                words.add(lemma)
-                preds.add(lemma)
-                if t.tag != "XSV":
-                    seq.append(lemma)
-            if t.form in ("않", "못", "안", "없") or t.tag == "VCN":
-                negated = True
-    else:
-        for k, w in enumerate(re.findall(r"[^\W_]+(?:'[a-z]+)?", text)):
-            wl = w.casefold()
-            if wl in _NEG_EN or wl.endswith("n't"):
-                negated = True
-            elif len(wl) > 2 and wl not in slots._STOP_EN and not wl.isdigit():
-                words.add(slots._stem(wl))
-                seq.append(slots._stem(wl))
-                if k > 0 and w[:1].isupper():
-                    names.add(w)
-    return QuoteWords(frozenset(words), tuple(seq), frozenset(numbers), frozenset(names),
-                      frozenset(preds), negated, person)
+    if not person:
+        flat = re.sub(r"\s+", "", text)
+        if any(p in flat for p in _FIRST_P if not p.isascii()):
+            person = "1p"
+        elif any(re.search(r"(?:^|[\s“\"'(])" + re.escape(p), text) for p in _FIRST_S
+                 if not p.isascii()):
+            person = "1s"
+    return QuoteWords(frozenset(seq), seq, numbers, names, preds, negated, person)
 
 
 QUOTE_SAME_QUOTE = 0.5
@@ -734,7 +722,7 @@ of the other (a partial quote), not another wording."""
 
 def _quote_findings(
     articles: Mapping[str, Article], claims: Sequence[Claim], clusters: Sequence[Cluster],
-    primary: str | None, event_of: Mapping[str, str], canon: Mapping[str, str],
+    primaries: frozenset[str], event_of: Mapping[str, str], canon: Mapping[str, str],
 ) -> list[Finding]:
     """Quotes of one statement (in one claim cluster, or the same speaker's quotes with
     most content words in common) whose wording differs in substance."""
@@ -764,7 +752,7 @@ def _quote_findings(
                      (f2.value[:60], _outlet(articles[c2.article_id]))]))
                 out.append(_finding("diverge", "quote", _topic([c1, c2]), summary,
                                     SEVERITY["quote"], conf, (cl.id,),
-                                    [_value(c1, f1), _value(c2, f2)], articles, primary,
+                                    [_value(c1, f1), _value(c2, f2)], articles, primaries,
                                     tier=tier, what="a quotation", key=("quote", *key),
                                     event_id=event_of.get(c1.article_id)))
     return out
@@ -775,7 +763,7 @@ def _quote_findings(
 
 def _cluster_findings(
     articles: Mapping[str, Article], by_id: Mapping[str, Claim], clusters: Sequence[Cluster],
-    vectors: Mapping[str, np.ndarray] | None, primary: str | None,
+    vectors: Mapping[str, np.ndarray] | None, primaries: frozenset[str],
     event_of: Mapping[str, str],
 ) -> list[Finding]:
     """A fact several outlets state (a claim cluster of two or more articles) as an
@@ -801,14 +789,14 @@ def _cluster_findings(
         if notes:
             summary += "; " + "; ".join(notes)
         out.append(_finding("agree", "claim", topic, summary, 0, conf, (cl.id,),
-                            [_value(c, None) for c in first.values()], articles, primary,
+                            [_value(c, None) for c in first.values()], articles, primaries,
                             event_id=event_of.get(cc[0].article_id)))
     return out
 
 
 def _singletons(
     articles: Mapping[str, Article], claims: Sequence[Claim], clusters: Sequence[Cluster],
-    primary: str | None, event_of: Mapping[str, str],
+    primaries: frozenset[str], event_of: Mapping[str, str],
 ) -> list[Finding]:
     """Facts only one outlet states: every claim in no cluster of two or more outlets. The
     finding names the claim's most specific facet (a number, a date, a place, a quote)."""
@@ -824,7 +812,7 @@ def _singletons(
         out.append(
             _finding("add_detail", facet, _topic([c]),
                      f"Only {_outlet(articles[c.article_id])} states this{what}", 1, 0.5, (),
-                     [_value(c, specific)], articles, primary,
+                     [_value(c, specific)], articles, primaries,
                      event_id=event_of.get(c.article_id))
         )
     return out
@@ -890,22 +878,21 @@ def compare(
 ) -> Comparison:
     """All findings of a corpus, most serious first, and its entity table."""
     arts = {a.id: a for a in articles}
-    if primary is None:
-        primary = next((a.id for a in articles if a.primary), None)
+    primaries = frozenset({primary} if primary else {a.id for a in articles if a.primary})
     by_id = {c.id: c for c in claims}
     canon = person_groups(claims)
     event_of = {a: e.id for e in events or () for a in e.article_ids}
     values, pair_index, found = slot_analysis(articles, claims, vectors, events, canon)
     signers = {c.id: got for c in claims if (got := _signers(c, canon))}
     findings = (
-        _instrument_findings(arts, claims, primary, event_of)
-        + _title_findings(arts, claims, canon, primary)
-        + _signatory_findings(arts, claims, signers, primary)
+        _instrument_findings(arts, claims, primaries, event_of)
+        + _title_findings(arts, claims, canon, primaries)
+        + _signatory_findings(arts, claims, signers, primaries, event_of)
         + _slot_findings(arts, found, divergence_candidates(values, found, pair_index),
-                         event_of, primary)
-        + _quote_findings(arts, claims, clusters, primary, event_of, canon)
-        + _cluster_findings(arts, by_id, clusters, vectors, primary, event_of)
-        + _singletons(arts, claims, clusters, primary, event_of)
+                         event_of, primaries)
+        + _quote_findings(arts, claims, clusters, primaries, event_of, canon)
+        + _cluster_findings(arts, by_id, clusters, vectors, primaries, event_of)
+        + _singletons(arts, claims, clusters, primaries, event_of)
     )
     unique: dict[str, Finding] = {}
     for f in findings:

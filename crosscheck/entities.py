@@ -47,8 +47,7 @@ def skeleton(latin: str) -> str:
     s = re.sub(r"[^a-z]", "", latin.casefold())
     s = s.replace("sh", "s").replace("ch", "C").replace("j", "C").replace("tz", "C")
     s = re.sub(r"[aeiouyw]+", "", s)
-    s = s.translate(str.maketrans({"g": "k", "d": "t", "b": "p", "r": "l", "c": "k", "f": "p",
-                                   "q": "k", "x": "ks", "z": "C"}))
+    s = s.translate(str.maketrans("gdbrcfqz", "ktplkpkC")).replace("x", "ks")
     return re.sub(r"(.)\1+", r"\1", s)
 
 

@@ -5,18 +5,24 @@ results, a fine; a deal announced, then its fact sheet two weeks later. Values o
 events must not be set against each other (the day of one briefing against the day of the
 next), so values are compared only within an event.
 
-Two articles report one event when they are close in time and share facts, or share many
-facts whatever their dates:
+Two articles report one event when they are close in time and tell of the same people and
+facts, or share many facts whatever their dates:
 
-* an article's day is its publication date, else the latest full date its claims state;
+* an article's day is its publication date;
 * two articles' overlap is the share of the smaller one's claims that sit in a claim
-  cluster with a claim of the other (the facts they both tell);
-* they are linked when ``overlap >= NEAR_OVERLAP`` and their days are at most
-  ``NEAR_DAYS`` apart (or one has no day), or when ``overlap >= FAR_OVERLAP``;
-* events are the connected groups of linked articles; an article linked to none is an
-  event of its own.
+  cluster with a claim of the other (the facts they both tell); their names are the
+  people (one entity across scripts), organisations and places they name;
+* two dated articles are linked when their days are at most ``NEAR_DAYS`` apart and they
+  share a name or ``NEAR_OVERLAP`` of their facts, or when they share ``FAR_OVERLAP`` of
+  their facts and a name whatever their dates;
+* an article with no date joins the one dated article it shares most facts with (at least
+  ``NEAR_OVERLAP``; an undated one only when no dated one qualifies): it cannot chain two
+  periods together;
+* a name counts only when at most a third of the articles give it (the company at the
+  centre of a story is in all of them and tells no event from another);
+* events are the connected groups of linked articles.
 
-Precision first: articles with no shared fact are never put together by their dates alone.
+Precision first: articles that share nothing are never put together by their dates alone.
 A folder about one event stays one event.
 """
 
@@ -30,26 +36,28 @@ from crosscheck.models import Article, Claim, Cluster, Event, content_id
 
 NEAR_DAYS = 3
 NEAR_OVERLAP = 0.08
-FAR_OVERLAP = 0.3
+FAR_OVERLAP = 0.4
 
 
-def article_day(article: Article, claims: Sequence[Claim]) -> date | None:
-    """The day an article reports: its publication date, else the latest full date its
-    claims give (an undated page about yesterday's briefing names that day)."""
+def article_day(article: Article) -> date | None:
+    """The day an article reports: its publication date (the dates its claims give are of
+    what it tells, often earlier events)."""
     from crosscheck.facets import article_date
 
-    got = article_date(article)
-    if got is not None:
-        return got
-    days = []
+    return article_date(article)
+
+
+def _names(claims: Sequence[Claim], canon: Mapping[str, str]) -> frozenset[str]:
+    """Who and where an article names: persons (one entity across scripts),
+    organisations, places below country level."""
+    out = set()
     for c in claims:
         for f in c.facets:
-            if f.type == "date" and len(f.normalized) >= 10 and f.normalized[:4].isdigit():
-                try:
-                    days.append(date.fromisoformat(f.normalized[:10]))
-                except ValueError:
-                    continue
-    return max(days) if days else None
+            if f.type == "person":
+                out.add("person:" + canon.get(f.normalized, f.normalized))
+            elif f.type in ("organization", "place") and not f.normalized.startswith("country:"):
+                out.add(f"{f.type}:{f.normalized}")
+    return frozenset(out)
 
 
 def overlaps(clusters: Sequence[Cluster], sizes: Mapping[str, int]) -> dict[tuple[str, str], float]:
@@ -66,12 +74,18 @@ def overlaps(clusters: Sequence[Cluster], sizes: Mapping[str, int]) -> dict[tupl
 
 
 def group_events(articles: Sequence[Article], claims: Sequence[Claim],
-                 clusters: Sequence[Cluster]) -> list[Event]:
-    """The corpus's events, largest first; every article is in exactly one."""
+                 clusters: Sequence[Cluster], canon: Mapping[str, str] | None = None
+                 ) -> list[Event]:
+    """The corpus's events, largest first; every article is in exactly one. ``canon``
+    maps person names to one entity across scripts (``entities.person_groups``)."""
+    if canon is None:
+        from crosscheck.entities import person_groups
+
+        canon = person_groups(claims)
     by_article: dict[str, list[Claim]] = defaultdict(list)
     for c in claims:
         by_article[c.article_id].append(c)
-    days = {a.id: article_day(a, by_article[a.id]) for a in articles}
+    days = {a.id: article_day(a) for a in articles}
     sizes = {a.id: max(1, len(by_article[a.id])) for a in articles}
     parent = {a.id: a.id for a in articles}
 
@@ -81,16 +95,40 @@ def group_events(articles: Sequence[Article], claims: Sequence[Claim],
             x = parent[x]
         return x
 
-    for (a, b), ov in sorted(overlaps(clusters, sizes).items()):
-        if a not in parent or b not in parent:
-            continue
-        da, db = days.get(a), days.get(b)
-        near = da is None or db is None or abs((da - db).days) <= NEAR_DAYS
-        if (near and ov >= NEAR_OVERLAP) or ov >= FAR_OVERLAP:
-            parent[find(b)] = find(a)
+    names = {a.id: _names(by_article[a.id], canon) for a in articles}
+    # a name most articles give (the company at the centre of the story) tells no event
+    # from another; the rarer ones do (the official who briefed, the day's venue)
+    df: dict[str, int] = defaultdict(int)
+    for ns in names.values():
+        for x in ns:
+            df[x] += 1
+    common = max(2, len(articles) // 3)
+    names = {a: frozenset(x for x in ns if df[x] <= common) for a, ns in names.items()}
+    ov_of = overlaps(clusters, sizes)
+    best_for_undated: dict[str, tuple[float, str]] = {}
+    ids = sorted(parent)
+    for i, a in enumerate(ids):
+        for b in ids[i + 1 :]:
+            ov = ov_of.get((a, b), 0.0)
+            shared = bool(names[a] & names[b])
+            da, db = days.get(a), days.get(b)
+            if da is None or db is None:
+                for x, y in ((a, b), (b, a)):
+                    # an undated article joins its closest dated one (an undated one only
+                    # when no dated one shares anything with it)
+                    score = ov + (1.0 if days.get(y) is not None else 0.0)
+                    if (days.get(x) is None and ov >= NEAR_OVERLAP
+                            and score > best_for_undated.get(x, (0.0, ""))[0]):
+                        best_for_undated[x] = (score, y)
+                continue
+            near = abs((da - db).days) <= NEAR_DAYS
+            if (near and (shared or ov >= NEAR_OVERLAP)) or (shared and ov >= FAR_OVERLAP):
+                parent[find(b)] = find(a)
+    for x, (_ov, y) in sorted(best_for_undated.items()):
+        parent[find(x)] = find(y)
     groups: dict[str, list[str]] = defaultdict(list)
-    for a in articles:
-        groups[find(a.id)].append(a.id)
+    for art in articles:
+        groups[find(art.id)].append(art.id)
     out = []
     for members in groups.values():
         members.sort()

@@ -69,13 +69,20 @@ class People:
         return self.full.get(name, name)
 
     def key(self, phrase: str) -> str:
-        """The canonical person named in ``phrase`` (its title dropped), else the phrase."""
+        """The canonical person named in ``phrase`` (its title dropped), else the phrase:
+        the longest known name it contains (a word of it, or a part of an unspaced one:
+        森本大臣 -> 森本和也)."""
         words = phrase.split()
         for w in words:
             if w in self.full:
                 return self.full[w]
         joined = " ".join(words[:2])
-        return self.full.get(joined, phrase)
+        if joined in self.full:
+            return self.full[joined]
+        for name in sorted(self.full, key=lambda n: (-len(n), n)):
+            if len(name) >= 2 and not lang.for_text(name).spaced and name in phrase:
+                return self.full[name]
+        return phrase
 
 
 def collect_people(article: Article, claims: Sequence[Claim],
@@ -186,8 +193,7 @@ def annotate(article: Article, claims: list[Claim]) -> list[Claim]:
             s = c.start + mm.start()
             if any(a <= s < b for a, b in person_spans):
                 continue
-            if not lg.spaced and mm.end() < len(c.text) and not re.match(
-                    r"[\s은는이가과와의을를에도,.()“\"]", c.text[mm.end()]):
+            if not lg.name_ends_here(text, c.start + mm.end()):
                 continue
             nxt = re.match(r"\s+(\S+)", c.text[mm.end():])
             if nxt and lg.is_org_like(nxt.group(1).rstrip("은는이가의을를,.")):

@@ -30,6 +30,7 @@ from crosscheck import PIPELINE_VERSION, __version__, independence, novelty, rev
 from crosscheck.cluster import DEFAULT_THRESHOLD, cluster_claims, nearest_neighbours
 from crosscheck.compare import compare
 from crosscheck.embed import Embedder, SentenceTransformerEmbedder, text_key
+from crosscheck.entities import person_groups
 from crosscheck.events import group_events
 from crosscheck.facets import annotate
 from crosscheck.ingest import IngestError, drop_repeated_lines, parse_article
@@ -419,7 +420,8 @@ def run_report(
         stats.timings["cluster"] = time.perf_counter() - t
         stats.peak_rss_mb["cluster"] = _stage_peak_mb()
         t = time.perf_counter()
-        events = group_events(corpus.articles, corpus.claims, clusters)
+        events = group_events(corpus.articles, corpus.claims, clusters,
+                              person_groups(corpus.claims))
         comparison = compare(corpus.articles, corpus.claims, clusters, vectors, events=events)
         sources = independence.sources(corpus.articles, corpus.claims)
         findings = independence.annotate(comparison.findings, sources, corpus.articles)

@@ -35,6 +35,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from crosscheck.lang.base import _STOP_EN, stem
 from crosscheck.lang.numbers import parse_normalized, relation
 from crosscheck.models import Claim, Facet, content_id
 from crosscheck.scripts import is_cjk_char, script_of
@@ -45,11 +46,6 @@ _COUNT_UNITS = frozenset({"", "people", "records", "kinds", "machines", "items",
 _CURRENCIES = frozenset({"USD", "KRW", "JPY", "EUR", "GBP", "CNY", "CAD", "AUD"})
 _PUNCT = re.compile(r"[,;:()\[\]{}“”\"‘’'·…/|]|\s[-–—]\s")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-_STOP_EN = frozenset("""a an the of in on at to for from by with and or but as is are was were be
-been being that this these those it its their his her has have had will would can could than
-so such said says also which who whom whose what when where there here into over under about
-after before between up down out off not no nor per each all any some more most other very
-just only than then still yet""".split())
 
 
 @dataclass(frozen=True)
@@ -86,14 +82,6 @@ class Slot:
 # --------------------------------------------------------------------------- values
 
 
-def _stem(w: str) -> str:
-    w = w.casefold()
-    for suf in ("ing", "ed", "es", "s"):
-        if len(w) > len(suf) + 3 and w.endswith(suf):
-            return w[: -len(suf)]
-    return w
-
-
 def context_tokens(text: str) -> frozenset[str]:
     """The comparable pieces of a stretch of text: character bigrams of CJK runs (no
     analyser needed, robust to particles), word stems of the rest (stop words out)."""
@@ -107,7 +95,7 @@ def context_tokens(text: str) -> frozenset[str]:
             latin = re.findall(r"[A-Za-z]{2,}", w)
             out.update(x.casefold() for x in latin)
         elif len(w) >= 2 and w.casefold() not in _STOP_EN:
-            out.add(_stem(w))
+            out.add(stem(w))
     return frozenset(out)
 
 
@@ -179,7 +167,7 @@ def collect_values(articles_text: Mapping[str, str], claims: Sequence[Claim],
                 anchors = frozenset(
                     a for (ty, s, e), a in anchors_all.items()
                     if (ty, s, e) != (f.type, f.start, f.end) and a != f"{f.type}:{f.normalized}")
-                toks = context_tokens(win) | frozenset(_stem(w) for w in latin
+                toks = context_tokens(win) | frozenset(stem(w) for w in latin
                                                        if w in win.casefold())
                 unit = _unit_of(f)
                 if unit:

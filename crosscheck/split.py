@@ -14,17 +14,11 @@ Every claim satisfies ``article.text[claim.start:claim.end] == claim.text``.
 
 from __future__ import annotations
 
-import bisect
-import contextlib
-import itertools
 import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import pairwise
-from pathlib import Path
-from typing import Any
 
 from crosscheck import lang
 from crosscheck.lang.base import Language, Sentence, Token

@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from importlib import resources
-from datetime import date
 from typing import Any, NamedTuple
 
 import yaml
@@ -132,8 +132,8 @@ class Language:
             raw = self.data.get(name) or {}
             table = ({str(k).casefold(): str(v) for k, v in raw.items()} if isinstance(raw, dict)
                      else {str(w).casefold(): str(w) for w in raw})
-            flags = re.IGNORECASE if self.spaced else 0
-            rx = re.compile(alternation(list(table), self.spaced) if table else r"(?!x)x", flags)
+            rx = re.compile(alternation(list(table), self.spaced) if table else r"(?!x)x",
+                            re.IGNORECASE)
             got = self._patterns[name] = Pattern(rx, table)
         return got
 
@@ -205,9 +205,10 @@ class Language:
         first); ``양해각서(MOU)`` is one facet, not two."""
         pat = self.pattern("doc_types")
         out: list[Facet] = []
+        taken = start
         for m in pat.rx.finditer(text, start, end):
             key = pat.key(m.group(0))
-            if key is None:
+            if key is None or m.start() < taken:
                 continue
             e = m.end()
             paren = re.match(r"\s*\(([^()]{2,40})\)", text[e:min(end, e + 44)])
@@ -216,7 +217,85 @@ class Language:
                 if inner and pat.key(inner.group(0)) == key:
                     e += paren.end()
             out.append(Facet("document_type", text[m.start():e], key, m.start(), e))
+            taken = e
         return out
+
+    def content_words(self, text: str) -> tuple[tuple[str, ...], frozenset[str], frozenset[str],
+                                                 bool]:
+        """A quotation's content words in order, its predicates, its proper names, and
+        whether it is negated — from the analyser's tags as the data file names them
+        (``content_tags``, ``predicate_tags``, ``proper_tags`` as tag prefixes,
+        ``negation_forms``); without an analyser, word stems."""
+        toks = self.tokens([text])[0]
+        if not toks:
+            return _spaced_content_words(text, frozenset(self.words("stop_words")),
+                                         frozenset(self.words("negation_words")))
+        content = tuple(self.words("content_tags"))
+        preds = tuple(self.words("predicate_tags"))
+        proper = tuple(self.words("proper_tags"))
+        neg = frozenset(self.words("negation_forms"))
+        seq: list[str] = []
+        p: set[str] = set()
+        names: set[str] = set()
+        negated = False
+        for t in toks:
+            if t.tag.startswith(content):
+                seq.append(t.form)
+            if t.tag.startswith(preds):
+                p.add(t.form)
+            if t.tag.startswith(proper):
+                names.add(t.form)
+            if t.form in neg:
+                negated = True
+        return tuple(seq), frozenset(p), frozenset(names), negated
+
+    def name_ends_here(self, text: str, end: int) -> bool:
+        """Can a name end at ``end`` (a bare mention of a known name)? In spaced languages a
+        word boundary does it; otherwise what follows must be a space, punctuation or one
+        of the data file's ``name_followers`` (particles, honorifics)."""
+        if self.spaced or end >= len(text):
+            return True
+        nxt = text[end]
+        if nxt.isspace() or not nxt.isalnum():
+            return True
+        return any(text.startswith(f, end) for f in self.words("name_followers"))
 
     def generic_doc_types(self) -> frozenset[str]:
         return frozenset(self.words("generic_doc_types"))
+
+
+_STOP_EN = frozenset([
+    "a", "an", "the", "of", "in", "on", "at", "to", "for", "from", "by", "with", "and", "or",
+    "but", "as", "is", "are", "was", "were", "be", "been", "being", "that", "this", "these",
+    "those", "it", "its", "their", "his", "her", "has", "have", "had", "will", "would", "can",
+    "could", "than", "so", "such", "said", "says", "also", "which", "who", "whom", "whose",
+    "what", "when", "where", "there", "here", "into", "over", "under", "about", "after",
+    "before", "between", "up", "down", "out", "off", "not", "no", "nor", "per", "each", "all",
+    "any", "some", "more", "most", "other", "very", "just", "only", "than", "then", "still",
+    "yet",
+])
+
+
+def _spaced_content_words(text: str, stop: frozenset[str], negation: frozenset[str]
+                          ) -> tuple[tuple[str, ...], frozenset[str], frozenset[str], bool]:
+    seq: list[str] = []
+    names: set[str] = set()
+    negated = False
+    for k, w in enumerate(re.findall(r"[^\W_]+(?:'[a-z]+)?", text)):
+        wl = w.casefold()
+        if wl in negation or wl.endswith("n't"):
+            negated = True
+        elif len(wl) > 2 and wl not in (stop or _STOP_EN) and not wl.isdigit():
+            seq.append(stem(wl))
+            if k > 0 and w[:1].isupper():
+                names.add(w)
+    return tuple(seq), frozenset(), frozenset(names), negated
+
+
+def stem(w: str) -> str:
+    """A crude English stem (plural and tense endings off)."""
+    w = w.casefold()
+    for suf in ("ing", "ed", "es", "s"):
+        if len(w) > len(suf) + 3 and w.endswith(suf):
+            return w[: -len(suf)]
+    return w

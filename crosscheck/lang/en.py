@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Any
 
 from crosscheck.lang.base import Language, Sentence, Token, alternation
@@ -229,8 +229,8 @@ class English(Language):
             nxt = text[e:e + 1]
             if m.group("num"):
                 lit = m.group("num")
-                if nxt and (nxt.isalpha() and not m.group("scale")) or nxt in ("-",) and \
-                        re.match(r"-[A-Za-z]", text[e:e + 2]):
+                if (nxt and (nxt.isalpha() and not m.group("scale"))) or (nxt in ("-",) and \
+                        re.match(r"-[A-Za-z]", text[e:e + 2])):
                     # 5G, 25th, 15-digit; but "$20 billion" and "9.82 (gigabytes)" pass
                     if not re.match(r"\s", nxt or " "):
                         continue
@@ -407,7 +407,7 @@ class English(Language):
                 month = int(gd["m"] or 0)
             else:
                 month = months.get((gd.get("mon") or "").casefold().rstrip(".")) or 0
-            year = int(gd["y"]) if gd.get("y") else 0
+            year = int(gd["y"] or 0) if gd.get("y") else 0
             if not year:
                 if ref is None:
                     try:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -577,14 +577,14 @@ class Korean(Language):
             if any(a <= s < b for a, b in taken):
                 continue
             prev = text[s - 1] if s > start else ""
-            if prev and (prev.isascii() and (prev.isalnum() or prev in ".,") or prev in "-–"):
+            if prev and ((prev.isascii() and (prev.isalnum() or prev in ".,")) or prev in "-–"):
                 continue  # inside a code or a word (LTE5G, A-1, 3.5)
             got = self._parse_figure(text, s, end)
             if got is None:
                 continue
             value, digits, e = got
             i = max(i, e)
-            if e < end and text[e].isascii() and text[e].isalpha() and not text[e:e + 2] in (
+            if e < end and text[e].isascii() and text[e].isalpha() and text[e:e + 2] not in (
                     "GB", "TB", "MB", "km", "GW", "MW", "Tb"):
                 continue  # 5G, 4K
             if re.fullmatch(r"0\d{5}", text[s:e]) or re.match(r"\d{2,4}-\d{3,4}-\d{4}",
@@ -668,8 +668,8 @@ class Korean(Language):
         words = [w for ws in change.values() for w in ws]
         if re.match(r"\s*에서", after):
             return "from"
-        if re.match(r"\s*(?:이나\s*)?더\s", after) or re.match(r"\s*(?:늘어|증가|감소|줄어)", after) \
-                and re.search(r"(?:보다|대비)\s*$", text[max(0, s - 12):s]):
+        if re.match(r"\s*(?:이나\s*)?더\s", after) or (re.match(r"\s*(?:늘어|증가|감소|줄어)", after) \
+                and re.search(r"(?:보다|대비)\s*$", text[max(0, s - 12):s])):
             return "increment"
         if re.match(r"\s*(?:으로|로)", after):
             tail = after[re.match(r"\s*(?:으로|로)", after).end():]  # type: ignore[union-attr]
