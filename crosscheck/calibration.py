@@ -117,13 +117,20 @@ def divergence_confidence(d: DivergenceFeatures) -> float:
     return round(1.0 / (1.0 + math.exp(-(a * divergence_score(d) + b))), 3)
 
 
-def title_confidence(n_articles: int, n_clashing: int) -> float:
-    """Titles clash when no title one outlet gives is compatible with one another gives."""
-    return 0.75 if n_clashing >= 2 else 0.6
+def title_confidence(n_articles: int, n_clashing: int, n_inner: int = 0) -> float:
+    """Titles clash when no title one outlet gives is compatible with one another gives
+    (the per-facet prior of ``data/calibration.json``)."""
+    return float(_model().get("priors", {}).get("title", 0.6))
 
 
 def instrument_confidence(dominant: dict[str, str]) -> float:
-    return 0.8
+    return float(_model().get("priors", {}).get("document_type", 0.6))
+
+
+def prior(facet: str) -> float:
+    """The confidence of a finding not built from slots: the share of that facet's reported
+    divergences that were right on the labelled corpora (smoothed)."""
+    return float(_model().get("priors", {}).get(facet, 0.5))
 
 
 def tier(confidence: float, facet: str) -> str | None:

@@ -401,6 +401,52 @@ def _attestation(found: Sequence[slots.Slot]) -> dict[tuple[str, str], int]:
     return {k: len(v) for k, v in out.items()}
 
 
+_ROLE_CLASH = {frozenset({"keep", "to"}): "kept at {v} vs changed to {v}",
+               frozenset({"by", "to"}): "changed by {v} vs changed to {v}"}
+
+
+def _role_findings(
+    articles: Mapping[str, Article], found: Sequence[slots.Slot],
+    pairs: Mapping[tuple[int, int], slots.PairFeatures], event_of: Mapping[str, str],
+    primaries: frozenset[str],
+) -> list[Finding]:
+    """Outlets that give one figure to one question but say differently how it came about:
+    a rate *kept at* 15% against one *cut to* 15%, a cut *by* 15 points against a cut *to*
+    15% (a ``predicate`` divergence: the figure agrees, what was agreed does not)."""
+    out: list[Finding] = []
+    for sl in found:
+        vals = [v for v in sl.values if v.type == "number"]
+        best: dict[frozenset[str], tuple[float, slots.Value, slots.Value]] = {}
+        for i, a in enumerate(vals):
+            for b in vals[i + 1 :]:
+                clash = frozenset({a.role or "", b.role or ""})
+                if clash not in _ROLE_CLASH:
+                    continue
+                p = pairs.get((min(a.index, b.index), max(a.index, b.index)))
+                if p is None:
+                    continue
+                prob = calibration.slot_probability(p, "number")
+                if clash not in best or prob > best[clash][0]:
+                    best[clash] = (prob, a, b)
+        for clash, (prob, a, b) in best.items():
+            conf = round(prob * calibration.prior("predicate"), 3)
+            tier = calibration.tier(conf, "predicate")
+            if tier is None:
+                continue
+            label = _ROLE_CLASH[clash].format(v=a.facet.value)
+            side = {v.role: v for v in (a, b)}
+            summary = "What was agreed differs: " + label + " — " + _versus(
+                [(f"{x.role} {x.facet.value}", _outlet(articles[x.article_id])) for x in (a, b)])
+            del side
+            out.append(_finding("diverge", "predicate", _topic([a.claim, b.claim]), summary,
+                                SEVERITY["predicate"], conf, (), [_value_of(a), _value_of(b)],
+                                articles, primaries, tier=tier, what=_what(sl.values),
+                                key=("role", f"{a.claim.id}:{a.facet.start}",
+                                     f"{b.claim.id}:{b.facet.start}"),
+                                event_id=event_of.get(a.article_id)))
+    return out
+
+
 # --------------------------------------------------------------------------- titles
 
 
@@ -420,7 +466,10 @@ def _title_findings(
     primaries: frozenset[str],
 ) -> list[Finding]:
     """Each person's titles across articles: two outlets whose title sets have no
-    compatible pair diverge (장관 vs 부총리); one giving more titles adds detail."""
+    compatible pair diverge (장관 vs 부총리); one article giving one person two clashing
+    titles in separate mentions contradicts itself (Deputy Minister Kim, and Kim,
+    Presidential Chief of Staff); one giving more titles adds detail. Titles given
+    together in one mention (부총리 겸 장관) are titles the person holds, never a clash."""
     per: dict[str, dict[str, list[tuple[Claim, Facet]]]] = defaultdict(lambda: defaultdict(list))
     for c in claims:
         for f in c.facets:
@@ -428,8 +477,6 @@ def _title_findings(
                 per[canon.get(f.subject, f.subject)][c.article_id].append((c, f))
     out: list[Finding] = []
     for person, by_art in sorted(per.items()):
-        if len(by_art) < 2:
-            continue
         sets = {a: frozenset(f.normalized for _, f in v) for a, v in by_art.items()}
         kinds = list(dict.fromkeys(sets.values()))
 
@@ -437,6 +484,9 @@ def _title_findings(
             return not any(_title_compatible(p, q) for p in x for q in y)
 
         bad = [(x, y) for i, x in enumerate(kinds) for y in kinds[i + 1 :] if clash(x, y)]
+        inner = [a for a, v in by_art.items() if _self_clash(v)]
+        if len(by_art) < 2 and not inner:
+            continue
         values: list[FindingValue] = []
         for a in sorted(by_art):
             seen: set[str] = set()
@@ -446,16 +496,19 @@ def _title_findings(
                     values.append(_value(c, f))
         labels = _versus((" + ".join(sorted({f.value for _, f in by_art[a]})),
                           _outlet(articles[a])) for a in sorted(by_art))
-        if bad:
-            conf = calibration.title_confidence(len(sets), sum(
-                1 for a, s in sets.items() if any(s == x or s == y for x, y in bad)))
+        if bad or inner:
+            conf = calibration.title_confidence(len(sets), len(bad), len(inner))
             tier = calibration.tier(conf, "title")
             if tier is None:
                 continue
-            out.append(_finding("diverge", "title", person, f"{person}'s title differs: "
-                                + labels, SEVERITY["title"], conf, (), values, articles,
-                                primaries, key=("title", person), tier=tier,
-                                what=f"{person}'s title"))
+            what = f"{person}'s title"
+            summary = f"{person}'s title differs: " + labels
+            if inner:
+                summary += " — " + _names(_outlet(articles[a]) for a in sorted(inner)) + \
+                    " give" + ("s" if len(inner) == 1 else "") + " two titles that do not go together"
+            out.append(_finding("diverge", "title", person, summary, SEVERITY["title"], conf,
+                                (), values, articles, primaries, key=("title", person),
+                                tier=tier, what=what))
         elif len(kinds) > 1:
             out.append(_finding("add_detail", "title", person, f"{person}'s title is given "
                                 "more fully by some outlets: " + labels, 1, 0.9, (), values,
@@ -464,6 +517,19 @@ def _title_findings(
             out.append(_finding("agree", "title", person, f"{person}'s title agrees: " + labels,
                                 0, 0.9, (), values, articles, primaries, key=("title", person)))
     return out
+
+
+def _self_clash(mentions: Sequence[tuple[Claim, Facet]]) -> bool:
+    """Does one article give one person titles that do not go together, in separate
+    mentions (a title pair written side by side, 부총리 겸 장관, is both held)?"""
+    spans = sorted(mentions, key=lambda cf: cf[1].start)
+    for i, (_, f) in enumerate(spans):
+        for _, g in spans[i + 1 :]:
+            if g.start - f.end <= 12:  # one mention naming two posts
+                continue
+            if not _title_compatible(f.normalized, g.normalized):
+                return True
+    return False
 
 
 # --------------------------------------------------------------------------- instrument
@@ -598,7 +664,7 @@ def _event_signatories(
         f"{' and '.join(sorted(names))} ({_names(outs)})"
         for names, outs in sorted(groups.items(), key=lambda kv: (-len(kv[1]), sorted(kv[0])))
     )
-    conf = 0.7
+    conf = calibration.prior("signatory")
     tier = calibration.tier(conf, "signatory")
     if tier is None:
         return []
@@ -624,9 +690,9 @@ class QuoteWords:
 
 
 _NEG_EN = frozenset({"not", "no", "never", "n't", "without", "nor", "cannot"})
-_FIRST_S = frozenset({"i", "저는", "제가", "나는", "내가", "私は", "私が"})
-_FIRST_P = frozenset({"we", "우리는", "우리가", "저희는", "저희가", "私たちは", "我々は"})
-"""The speaker as the subject (I vs we); possessives (our customers) say nothing of it."""
+_FIRST_S = frozenset({"i", "my", "저는", "제가", "나는", "내가", "私は", "私が"})
+_FIRST_P = frozenset({"we", "our", "우리는", "우리가", "저희는", "저희가", "私たちは", "我々は"})
+"""The speaker's own person (I, my vs we, our)."""
 
 
 @lru_cache(maxsize=4096)
@@ -743,7 +809,7 @@ def _quote_findings(
                 translated = any(_speaks_other_language(sp, f1.value) for sp in speakers)
                 if quote_relation(f1.value, f2.value, translated) != "differ":
                     continue
-                conf = 0.55
+                conf = calibration.prior("quote")
                 tier = calibration.tier(conf, "quote")
                 if tier is None:
                     continue
@@ -891,6 +957,7 @@ def compare(
         + _slot_findings(arts, found, divergence_candidates(values, found, pair_index),
                          event_of, primaries)
         + _quote_findings(arts, claims, clusters, primaries, event_of, canon)
+        + _role_findings(arts, found, pair_index, event_of, primaries)
         + _cluster_findings(arts, by_id, clusters, vectors, primaries, event_of)
         + _singletons(arts, claims, clusters, primaries, event_of)
     )

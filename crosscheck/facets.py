@@ -68,14 +68,16 @@ class People:
             return max(before)[1] if before else name
         return self.full.get(name, name)
 
-    def key(self, phrase: str) -> str:
+    def key(self, phrase: str, at: int | None = None) -> str:
         """The canonical person named in ``phrase`` (its title dropped), else the phrase:
         the longest known name it contains (a word of it, or a part of an unspaced one:
-        森本大臣 -> 森本和也)."""
+        森本大臣 -> 森本和也); a short form two people share resolves by position."""
         words = phrase.split()
         for w in words:
             if w in self.full:
                 return self.full[w]
+            if w in self.shared and at is not None:
+                return self.resolve(w, at)
         joined = " ".join(words[:2])
         if joined in self.full:
             return self.full[joined]
@@ -104,11 +106,16 @@ def collect_people(article: Article, claims: Sequence[Claim],
             if short not in names:
                 owners[short].add(n)
     shared: dict[str, list[tuple[int, str]]] = {}
+    quoted = [q for c, lg in zip(claims, langs, strict=True)
+              for q in lg.quotes(article.text, c.start, c.end)]
     for short, owned in owners.items():
         if len(owned) == 1:
             full.setdefault(short, next(iter(owned)))
         else:
-            shared[short] = sorted((m.start, m.surface) for m in mentions if m.surface in owned)
+            # the nearest full mention before, not one inside a quotation (a speaker naming
+            # someone else: "Minister Kim said, '… called Kim Jung-kwan …'")
+            shared[short] = sorted((m.start, m.surface) for m in mentions if m.surface in owned
+                                   and not any(a <= m.start < b for a, b in quoted))
     for m in mentions:
         if m.alias:
             full.setdefault(m.alias, full.get(m.surface, m.surface))
@@ -235,7 +242,7 @@ def _attribution(text: str, c: Claim, toks: tuple[Token, ...], lg: Language, peo
         who = text[s:e].strip()
         if not who:
             continue
-        key = people.key(who)
+        key = people.key(who, s)
         abbrev = lg.table("org_abbreviations")
         if key == who and abbrev:
             key = " ".join(abbrev.get(w, w) for w in who.split())
@@ -243,7 +250,7 @@ def _attribution(text: str, c: Claim, toks: tuple[Token, ...], lg: Language, peo
             facets.append(Facet("attribution", text[s:e], key, s, e))
         return key
     if c.subject and lg.say_span(text, c.start, c.end) is not None:
-        return people.key(c.subject)  # the clause's inherited subject says it
+        return people.key(c.subject, c.start)  # the clause's inherited subject says it
     return None
 
 

@@ -610,6 +610,10 @@ def _role(text: str, s: int, e: int, data: dict[str, Any]) -> str | None:
     near = text[max(0, s - 40):min(len(text), e + 30)].casefold()
     if re.search(r"\bup from\s+$|\bdown from\s+$", before):
         return "from"
+    keep = [w for w in (change.get("keep") or [])]
+    if re.search(r"\b(?:" + "|".join(map(re.escape, keep)) + r")\b(?:\s+\w+){0,2}\s+at\s+$",
+                 text[max(0, s - 40):s].casefold()):
+        return "keep"  # will remain at 15%
     if re.search(r"\bfrom\s+$", before) and any(re.search(r"\b" + v + r"\b", near)
                                                for v in verbs):
         return "from"

@@ -671,9 +671,13 @@ class Korean(Language):
         if re.match(r"\s*(?:이나\s*)?더\s", after) or (re.match(r"\s*(?:늘어|증가|감소|줄어)", after) \
                 and re.search(r"(?:보다|대비)\s*$", text[max(0, s - 12):s])):
             return "increment"
-        if re.match(r"\s*(?:으로|로)", after):
-            tail = after[re.match(r"\s*(?:으로|로)", after).end():]  # type: ignore[union-attr]
-            if any(tail.lstrip().startswith(w) for w in words):
+        keep = [w for w in (change.get("keep") or [])]
+        lead = re.match(r"\s*(?:수준\s*)?(?:으로|로)", after)
+        if lead:
+            tail = after[lead.end():].lstrip()
+            if any(tail.startswith(w) for w in keep):
+                return "keep"  # 15% 수준으로 유지
+            if any(tail.startswith(w) for w in words):
                 return "to"
             return None
         if re.match(r"\s*(?:포인트\s*)?", after) and any(
