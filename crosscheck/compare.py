@@ -287,12 +287,13 @@ def divergence_candidates(
         major_arts = {x.article_id for x in major if slots.value_relation(x, v) != "same"}
         if len(own_arts) > len(major_arts):
             continue
-        key = (id(own), id(major))
+        key = (hash(frozenset(own_arts)), id(major))
         if len(own_arts) == len(major_arts) and (id(major), id(own)) in done:
             continue
         if key in done:
             continue
         done.add(key)
+        done.add((id(own), id(major)))
         # the value's article also states the other side's value, in a way that tells the
         # two apart ("nearly 27 million" agrees with 26.96 and 26.69 alike: it does not)
         knows = not pf.same_article and any(
@@ -338,11 +339,17 @@ def _slot_findings(
                             key=("slot-agree", *sorted(f"{v.claim.id}:{v.facet.start}"
                                                        for v in major)),
                             what=what, event_id=event_of.get(major[0].article_id)))
-    for cand in candidates:
+    shown: set[tuple[str, frozenset[str], str, str]] = set()
+    for cand in sorted(candidates, key=lambda c: -calibration.divergence_confidence(c.features)):
         conf = calibration.divergence_confidence(cand.features)
         tier = calibration.tier(conf, cand.features.facet)
         if tier is None:
             continue
+        seen = (cand.features.facet, frozenset(x.article_id for x in cand.minor),
+                _value_key(cand.minor[0]), _value_key(cand.counterpart))
+        if seen in shown:
+            continue  # an outlet that repeats its figure (headline and body): one finding
+        shown.add(seen)
         facet = cand.features.facet
         w = cand.counterpart
         what = _what(cand.slot.values)
@@ -795,7 +802,7 @@ def _quote_findings(
     by_id = {c.id: c for c in claims}
     out: list[Finding] = []
     seen: set[tuple[str, str]] = set()
-    for cl in clusters:
+    for cl in _within_events(clusters, by_id, event_of):
         quotes = [(by_id[i], f) for i in cl.claim_ids for f in by_id[i].facets if f.type == "quote"]
         for k, (c1, f1) in enumerate(quotes):
             for c2, f2 in quotes[k + 1 :]:
@@ -827,15 +834,107 @@ def _quote_findings(
 # --------------------------------------------------------------------------- clusters
 
 
+def _claim_facet_findings(
+    articles: Mapping[str, Article], cc: Sequence[Claim], cl: Cluster, canon: Mapping[str, str],
+    primaries: frozenset[str], event_of: Mapping[str, str], conf: float, topic: str,
+) -> list[Finding]:
+    """Within one fact told by several outlets: the direction of a commitment (export
+    controls vs export promotion) and who said it (a person against another person; "the
+    ministry said" against a name is no conflict)."""
+    out: list[Finding] = []
+    for facet in ("predicate", "attribution"):
+        vals: dict[str, list[tuple[Claim, Facet]]] = defaultdict(list)
+        for c in cc:
+            for f in c.facets:
+                if facet == "predicate" and f.type == "predicate":
+                    vals[c.article_id].append((c, f))
+                elif facet == "attribution" and f.type == "quote" and f.subject:
+                    # who said it: the speaker of a quotation (a person: "the ministry
+                    # said" against a name is no conflict)
+                    name = canon.get(f.subject)
+                    if name is None:
+                        continue
+                    vals[c.article_id].append((c, Facet("attribution", f.value, name, f.start,
+                                                        f.end, f.subject)))
+        if facet == "attribution":
+            vals = _same_statement_speakers(vals)
+        sets = {a: {f.normalized for _, f in v} for a, v in vals.items()}
+        if len(sets) < 2:
+            continue
+        if facet == "predicate":
+            def clash(x: set[str], y: set[str]) -> bool:
+                ox = {v.split(":")[0]: v for v in x}
+                oy = {v.split(":")[0]: v for v in y}
+                return any(ox[o] != oy[o] for o in set(ox) & set(oy))
+        else:
+            def clash(x: set[str], y: set[str]) -> bool:
+                return not x & y
+        kinds = list(dict.fromkeys(frozenset(v) for v in sets.values()))
+        if not any(clash(set(x), set(y)) for i, x in enumerate(kinds) for y in kinds[i + 1 :]):
+            continue
+        c_prior = round(calibration.prior(facet) * min(1.0, conf + 0.1), 3)
+        tier = calibration.tier(c_prior, facet)
+        if tier is None:
+            continue
+        values = [_value(c, f) for a in sorted(vals) for c, f in vals[a]]
+        shown = (lambda f: f.normalized) if facet == "attribution" else (lambda f: f.value)
+        summary = f"{_FACET_LABEL[facet].capitalize()} differs: " + _versus(
+            (", ".join(dict.fromkeys(shown(f) for _, f in vals[a])), _outlet(articles[a]))
+            for a in sorted(vals))
+        out.append(_finding("diverge", facet, topic, summary, SEVERITY[facet], c_prior,
+                            (cl.id,), values, articles, primaries, tier=tier,
+                            what=_FACET_LABEL[facet], event_id=event_of.get(cc[0].article_id)))
+    return out
+
+
+def _same_statement_speakers(
+    vals: Mapping[str, list[tuple[Claim, Facet]]],
+) -> dict[str, list[tuple[Claim, Facet]]]:
+    """Keep the quotations that render one statement in two articles (the same words, or
+    a translation of them in a claim cluster) — only then can their speakers clash."""
+    out: dict[str, list[tuple[Claim, Facet]]] = defaultdict(list)
+    arts = sorted(vals)
+    for i, a in enumerate(arts):
+        for b in arts[i + 1 :]:
+            for ca, fa in vals[a]:
+                for cb, fb in vals[b]:
+                    rel = quote_relation(fa.value, fb.value)
+                    if rel == "same" or (rel == "other" and script_of(fa.value)
+                                         != script_of(fb.value)):
+                        if (ca, fa) not in out[a]:
+                            out[a].append((ca, fa))
+                        if (cb, fb) not in out[b]:
+                            out[b].append((cb, fb))
+    return out
+
+
+def _within_events(clusters: Sequence[Cluster], by_id: Mapping[str, Claim],
+                   event_of: Mapping[str, str]) -> list[Cluster]:
+    """Clusters cut at event borders: a fact told in two events is two facts."""
+    out: list[Cluster] = []
+    for cl in clusters:
+        parts: dict[str | None, list[str]] = defaultdict(list)
+        for i in cl.claim_ids:
+            parts[event_of.get(by_id[i].article_id)].append(i)
+        if len(parts) == 1:
+            out.append(cl)
+            continue
+        for ids in parts.values():
+            arts = tuple(sorted({by_id[i].article_id for i in ids}))
+            out.append(Cluster(content_id("cluster", *ids), tuple(ids), arts))
+    return out
+
+
 def _cluster_findings(
     articles: Mapping[str, Article], by_id: Mapping[str, Claim], clusters: Sequence[Cluster],
     vectors: Mapping[str, np.ndarray] | None, primaries: frozenset[str],
-    event_of: Mapping[str, str],
+    event_of: Mapping[str, str], canon: Mapping[str, str],
 ) -> list[Finding]:
     """A fact several outlets state (a claim cluster of two or more articles) as an
-    ``agree`` on the fact as a whole."""
+    ``agree`` on the fact as a whole, and what its outlets say differently about who said
+    it and what was agreed."""
     out: list[Finding] = []
-    for cl in clusters:
+    for cl in _within_events(clusters, by_id, event_of):
         if len(cl.article_ids) < 2:
             continue
         cc = [by_id[i] for i in cl.claim_ids]
@@ -857,6 +956,7 @@ def _cluster_findings(
         out.append(_finding("agree", "claim", topic, summary, 0, conf, (cl.id,),
                             [_value(c, None) for c in first.values()], articles, primaries,
                             event_id=event_of.get(cc[0].article_id)))
+        out += _claim_facet_findings(articles, cc, cl, canon, primaries, event_of, conf, topic)
     return out
 
 
@@ -958,7 +1058,7 @@ def compare(
                          event_of, primaries)
         + _quote_findings(arts, claims, clusters, primaries, event_of, canon)
         + _role_findings(arts, found, pair_index, event_of, primaries)
-        + _cluster_findings(arts, by_id, clusters, vectors, primaries, event_of)
+        + _cluster_findings(arts, by_id, clusters, vectors, primaries, event_of, canon)
         + _singletons(arts, claims, clusters, primaries, event_of)
     )
     unique: dict[str, Finding] = {}

@@ -167,6 +167,9 @@ def person_groups(claims: Iterable[Claim], aliases: Iterable[tuple[str, str]] = 
                 # names the person; a short surface would bridge two people of one surname
                 names.add(f.normalized)
                 resolved.add(f.normalized)
+                if f.subject:  # the name in another script the article gives beside it
+                    names.add(f.subject)
+                    union(f.normalized, f.subject)
     for a, b in aliases:
         names |= {a, b}
         union(a, b)

@@ -12,14 +12,15 @@ facts, or share many facts whatever their dates:
 * two articles' overlap is the share of the smaller one's claims that sit in a claim
   cluster with a claim of the other (the facts they both tell); their names are the
   people (one entity across scripts), organisations and places they name;
-* two dated articles are linked when their days are at most ``NEAR_DAYS`` apart and they
-  share a name or ``NEAR_OVERLAP`` of their facts, or when they share ``FAR_OVERLAP`` of
-  their facts and a name whatever their dates;
+* two dated articles are linked when they share a name and ``NEAR_OVERLAP`` of their facts
+  (one story, however far apart the days), or when their days are at most ``NEAR_DAYS``
+  apart and they share a name or that much of their facts;
 * an article with no date joins the one dated article it shares most facts with (at least
   ``NEAR_OVERLAP``; an undated one only when no dated one qualifies): it cannot chain two
   periods together;
-* a name counts only when at most a third of the articles give it (the company at the
-  centre of a story is in all of them and tells no event from another);
+* in a corpus of six articles or more, a name counts only when at most half of them give
+  it (the company at the centre of a story is in all of them and tells no event from
+  another);
 * events are the connected groups of linked articles.
 
 Precision first: articles that share nothing are never put together by their dates alone.
@@ -36,7 +37,6 @@ from crosscheck.models import Article, Claim, Cluster, Event, content_id
 
 NEAR_DAYS = 3
 NEAR_OVERLAP = 0.08
-FAR_OVERLAP = 0.4
 
 
 def article_day(article: Article) -> date | None:
@@ -102,8 +102,9 @@ def group_events(articles: Sequence[Article], claims: Sequence[Claim],
     for ns in names.values():
         for x in ns:
             df[x] += 1
-    common = max(2, len(articles) // 3)
-    names = {a: frozenset(x for x in ns if df[x] <= common) for a, ns in names.items()}
+    if len(articles) >= 6:
+        names = {a: frozenset(x for x in ns if df[x] <= len(articles) // 2)
+                 for a, ns in names.items()}
     ov_of = overlaps(clusters, sizes)
     best_for_undated: dict[str, tuple[float, str]] = {}
     ids = sorted(parent)
@@ -122,7 +123,7 @@ def group_events(articles: Sequence[Article], claims: Sequence[Claim],
                         best_for_undated[x] = (score, y)
                 continue
             near = abs((da - db).days) <= NEAR_DAYS
-            if (near and (shared or ov >= NEAR_OVERLAP)) or (shared and ov >= FAR_OVERLAP):
+            if (near and (shared or ov >= NEAR_OVERLAP)) or (shared and ov >= NEAR_OVERLAP):
                 parent[find(b)] = find(a)
     for x, (_ov, y) in sorted(best_for_undated.items()):
         parent[find(x)] = find(y)

@@ -95,7 +95,12 @@ def collect_people(article: Article, claims: Sequence[Claim],
     full: dict[str, str] = {}
     # full names (a name with its given name): the forms later mentions shorten; a mention
     # that is itself a short form (Deputy Minister Kim, 김 실장) resolves to one of them
-    names = sorted({m.surface for m in mentions if _is_full_name(m.surface)},
+    multi = {m.surface for m in mentions if len(m.surface.split()) >= 2}
+    last_words = {n.split()[-1] for n in multi}
+    # a single word that ends a longer name of the article is its short form (뒤부아 of
+    # 클레어 뒤부아), even when it is as long as a Korean full name
+    names = sorted({m.surface for m in mentions if _is_full_name(m.surface)
+                    and m.surface not in last_words},
                    key=lambda n: (-len(n), n))  # ties by name
     owners: dict[str, set[str]] = defaultdict(set)
     for n in names:
@@ -189,7 +194,13 @@ def annotate(article: Article, claims: list[Claim]) -> list[Claim]:
                 if (len(m.surface) == 1 and m.title_end is not None
                         and m.title_start is not None and 0 <= m.title_start - m.end <= 1):
                     pe = m.title_end  # a lone surname is named with its title: 윤 장관
-                facets.append(Facet("person", text[m.start : pe], canon, m.start, pe))
+                # subject: the name in the other script the article gives beside it
+                # (클레어 뒤부아(Claire Dubois)), which joins the two across articles
+                alias = m.alias or next((a for a, n in people.full.items()
+                                         if n == canon and a != canon
+                                         and lang.for_text(a).code != lg.code
+                                         and len(a.split()) >= 2), None)
+                facets.append(Facet("person", text[m.start : pe], canon, m.start, pe, alias))
                 seen_person.add(m.start)
             person_spans.append((m.start, m.end))
             if m.title and m.title_start is not None and m.title_end is not None:

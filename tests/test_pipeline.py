@@ -199,7 +199,7 @@ class TestWatch:
         """`crosscheck watch` builds the report, then again only when something changed: a
         new article (only it is processed) and a review decision (shown without any article
         being redone); between changes it only sleeps."""
-        from crosscheck import split
+        from crosscheck import lang
         from crosscheck.pipeline import review_decide, watch
 
         results: list[Any] = []
@@ -222,7 +222,7 @@ class TestWatch:
         assert results[2].stats.processed == []
         assert any(f.review.status == "dismissed" and f.review.note == "wire copy"
                    for f in results[2].findings)
-        assert split._lean.cache_info().currsize == 1  # the analyser stayed loaded
+        assert lang.get("ko").analyser_loaded  # the analyser stayed loaded
 
 
 class TestPrimary:
@@ -319,7 +319,7 @@ def test_one_shot_runs_release_the_analyser_and_model_and_still_rerun(tmp_path: 
     """``release_models`` (what the CLI uses) drops the Korean analyser and the embedding
     model after their stages to lower peak memory; the next run loads them again and writes
     the same findings."""
-    from crosscheck import split
+    from crosscheck import lang
 
     class Recording(HashingEmbedder):
         released = 0
@@ -331,7 +331,7 @@ def test_one_shot_runs_release_the_analyser_and_model_and_still_rerun(tmp_path: 
     emb = Recording()
     first = run_report([corpus], tmp_path / "r1", tmp_path / "c1", embedder=emb,
                        release_models=True)
-    assert split._lean.cache_info().currsize == 0 and emb.released == 1
+    assert not lang.get("ko").analyser_loaded and emb.released == 1
     second = run_report([corpus], tmp_path / "r2", tmp_path / "c2", embedder=emb,
                         release_models=True)
     assert [f.id for f in first.findings] == [f.id for f in second.findings]

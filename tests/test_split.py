@@ -314,7 +314,7 @@ class TestLeanAnalyser:
 
         from kiwipiepy import Kiwi
 
-        from crosscheck.split import _LeanKiwi
+        from crosscheck.lang.ko import LeanKiwi
 
         def tokens(k: Any, lines: list[str]) -> list[list[tuple[str, str, int, int]]]:
             return [[(t.form, t.tag, t.start, t.len) for t in x] for x in k.tokenize(lines)]
@@ -323,7 +323,7 @@ class TestLeanAnalyser:
         lines = [line for f in sorted(root.glob("*.*")) if f.name != "README.md"
                  for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
         full = Kiwi()
-        lean = _LeanKiwi()
+        lean = LeanKiwi()
         assert tokens(lean.for_texts(lines), lines) == tokens(full, lines)
         assert not lean.upgraded  # the sample names no multi-word entry
         names = ["다니엘 데이 루이스의 라스트 모히칸이 울고 간다.",
@@ -337,19 +337,19 @@ class TestLeanAnalyser:
     ) -> None:
         """The sorted multi-word index is written to the cache folder once and read back the
         same; a truncated cache file is rebuilt, never trusted."""
-        from crosscheck import split
+        from crosscheck.lang import ko as split
 
         monkeypatch.setenv("CROSSCHECK_CACHE", str(tmp_path))
-        built = split._multi_index()
+        built = split.multi_index()
         assert built is not None and len(built.flats) > 200_000
         (cache,) = (tmp_path / "kiwi").glob("multi-*.idx")
-        again = split._multi_index()
+        again = split.multi_index()
         assert again is not None and again.flats == built.flats
-        flat = split._flat("젠슨 황 엔비디아 CEO는 도널드 트럼프 대통령과 만났다.")
+        flat = split.flat_surface("젠슨 황 엔비디아 CEO는 도널드 트럼프 대통령과 만났다.")
         assert "젠슨황" in again.found_in(flat)
-        assert not again.occurs_in(split._flat("공장은 봄에 연다."))
+        assert not again.occurs_in(split.flat_surface("공장은 봄에 연다."))
         whole = cache.read_bytes()
         for cut in (1000, len(whole) - 1000):
             cache.write_bytes(whole[:cut])
-            rebuilt = split._multi_index()
+            rebuilt = split.multi_index()
             assert rebuilt is not None and rebuilt.flats == built.flats

@@ -97,6 +97,11 @@ class Language:
     def release(self) -> None:
         """Drop heavy analysers and their memos; the next call loads them again."""
 
+    @property
+    def analyser_loaded(self) -> bool:
+        """Is a heavy analyser loaded right now (``release`` drops it)?"""
+        return False
+
     def sentences(self, text: str) -> list[Sentence]:
         """Sentences of one line of body text (offsets relative to ``text``)."""
         raise NotImplementedError

@@ -28,7 +28,7 @@ from crosscheck.scripts import has_hangul
 # --------------------------------------------------------------------------- the analyser
 
 
-class _LeanKiwi:
+class LeanKiwi:
     """Kiwi without its multi-word dictionary while no text needs it; the full model after.
 
     Loading kiwipiepy's full model costs ~5.4 s (2 s to load, 3.2 s to build on first use)
@@ -47,13 +47,13 @@ class _LeanKiwi:
     def __init__(self, full: bool = False) -> None:
         from kiwipiepy import Kiwi
 
-        self.index = None if full else _multi_index()
+        self.index = None if full else multi_index()
         self.kiwi: Any = Kiwi(load_multi_dict=self.index is None)
         self.upgraded = False
 
     def for_texts(self, texts: list[str]) -> Any:
         """The analyser for ``texts``: the lean one if no multi-word name can occur in them."""
-        if self.index is not None and any(self.index.occurs_in(_flat(t)) for t in texts):
+        if self.index is not None and any(self.index.occurs_in(flat_surface(t)) for t in texts):
             from kiwipiepy import Kiwi
 
             self.kiwi = Kiwi()
@@ -62,13 +62,13 @@ class _LeanKiwi:
         return self.kiwi
 
 
-def _flat(text: str) -> str:
+def flat_surface(text: str) -> str:
     """``text`` as the multi-word index compares it: NFKC, lower case, no spaces."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).lower())
 
 
-class _MultiIndex:
-    """The flat surfaces (``_flat``) of kiwipiepy_model's multi-word entries, sorted: those
+class MultiIndex:
+    """The flat surfaces (``flat_surface``) of kiwipiepy_model's multi-word entries, sorted: those
     starting with a text's character bigram are a contiguous run (two bisections each)."""
 
     def __init__(self, flats: list[str]) -> None:
@@ -92,8 +92,8 @@ class _MultiIndex:
 _INDEX_FORMAT = "crosscheck.kiwi-multi-index/5"
 
 
-def _multi_index() -> _MultiIndex | None:
-    """The multi-word entries of kiwipiepy_model's ``multi.dict`` (``_MultiIndex``); None
+def multi_index() -> MultiIndex | None:
+    """The multi-word entries of kiwipiepy_model's ``multi.dict`` (``MultiIndex``); None
     when the file is not where it is expected (the full model is loaded instead).
 
     Building it from the 12 MB file costs ~1 s, so it is kept in the cache directory
@@ -115,7 +115,7 @@ def _multi_index() -> _MultiIndex | None:
         head, body = cache.read_text(encoding="utf-8").split("\x00")
         flats = body.split("\n")
         if head == f"{_INDEX_FORMAT}\t{tag}\t{len(flats)}":
-            return _MultiIndex(flats)
+            return MultiIndex(flats)
     except (OSError, UnicodeDecodeError, ValueError):
         pass
     try:
@@ -125,18 +125,18 @@ def _multi_index() -> _MultiIndex | None:
     # every entry, even one whose flat surface is a single character (it then occurs in
     # nearly any text: the full model is used, which is always right)
     flats = sorted({flat for line in raw if line.strip() and not line.startswith("#")
-                    and (flat := _flat(line.split("\t", 1)[0]))
+                    and (flat := flat_surface(line.split("\t", 1)[0]))
                     and "\n" not in flat and "\x00" not in flat})
     from crosscheck.store import atomic_write_bytes
 
     with contextlib.suppress(OSError):
         body = f"{_INDEX_FORMAT}\t{tag}\t{len(flats)}\x00" + "\n".join(flats)
         atomic_write_bytes(cache, body.encode("utf-8"), durable=False)
-    return _MultiIndex(flats)
+    return MultiIndex(flats)
 
 
 LEAN_UP_TO = 20
-"""Up to this many articles to analyse, the lean analyser (``_LeanKiwi``); beyond, the full
+"""Up to this many articles to analyse, the lean analyser (``LeanKiwi``); beyond, the full
 model: its 3 s more to load are less than adding dictionary entries batch after batch."""
 
 _MEMO_MAX = 20_000
@@ -195,7 +195,7 @@ class Korean(Language):
     spaced = False  # particles glue to words: no word boundaries around lexicon entries
 
     def __init__(self) -> None:
-        self._kiwi: _LeanKiwi | None = None
+        self._kiwi: LeanKiwi | None = None
         self._expected = 0
         self._sents_memo: dict[str, tuple[RawSentence, ...]] = {}
         self._tokens_memo: dict[str, tuple[tuple[str, str, int, int], ...]] = {}
@@ -209,10 +209,14 @@ class Korean(Language):
         self._sents_memo.clear()
         self._tokens_memo.clear()
 
+    @property
+    def analyser_loaded(self) -> bool:
+        return self._kiwi is not None
+
     def kiwi(self, texts: list[str] | None = None) -> Any:
-        """The one Kiwi analyser of the process, ready for ``texts`` (see ``_LeanKiwi``)."""
+        """The one Kiwi analyser of the process, ready for ``texts`` (see ``LeanKiwi``)."""
         if self._kiwi is None:
-            self._kiwi = _LeanKiwi(full=self._expected > LEAN_UP_TO)
+            self._kiwi = LeanKiwi(full=self._expected > LEAN_UP_TO)
         return self._kiwi.for_texts(texts or [])
 
     def raw_sentences(self, texts: list[str]) -> list[tuple[RawSentence, ...]]:
@@ -448,9 +452,15 @@ class Korean(Language):
             # walk back over organisation words (SK텔레콤, 대통령실, 과기정통부)
             j = idx - 1
             joined = False
-            while j >= 0 and idx - j <= 4:
+            while j >= 0 and idx - j <= 5:
                 prev = words[j]
-                if prev.stem_end != prev.end and j != idx - 1:
+                raw = text[prev.start:prev.end]
+                if re.fullmatch(r"[A-Za-z.'\-]*\)", raw) and j >= 1:
+                    # the end of a name given in Latin letters, 뒤부아(Claire Dubois): skip it
+                    j -= 1
+                    continue
+                if prev.stem_end != prev.end and j != idx - 1 and not re.search(
+                        r"\([A-Za-z]", raw):
                     break  # a word with a particle ends the noun phrase
                 if prev.stem in ("겸", "및"):
                     joined = True
@@ -464,6 +474,9 @@ class Korean(Language):
                 if prev.stem_end != prev.end and not text[prev.stem_end:prev.end].startswith(
                         "("):
                     break
+                am = re.match(r"\(([^()]{2,40})\)", text[prev.stem_end:prev.end + 40])
+                if am and not has_hangul(am.group(1)):
+                    alias = am.group(1).strip()
                 if len(prev.stem) == 1 and prev.stem in self.surnames and j == idx - 1:
                     name = (prev.start, prev.stem_end)
                 elif self._name_like(prev):
