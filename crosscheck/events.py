@@ -12,12 +12,12 @@ facts, or share many facts whatever their dates:
 * two articles' overlap is the share of the smaller one's claims that sit in a claim
   cluster with a claim of the other (the facts they both tell); their names are the
   people (one entity across scripts), organisations and places they name;
-* two dated articles are linked when they share a name and ``NEAR_OVERLAP`` of their facts
-  (one story, however far apart the days), or when their days are at most ``NEAR_DAYS``
-  apart and they share a name or that much of their facts;
-* an article with no date joins the one dated article it shares most facts with (at least
-  ``NEAR_OVERLAP``; an undated one only when no dated one qualifies): it cannot chain two
-  periods together;
+* two dated articles are linked when they share a name and ``NEAR_OVERLAP`` of their facts,
+  or two people (one story, however far apart the days), or when their days are at most
+  ``NEAR_DAYS`` apart and they share a name or that much of their facts;
+* an article with no date joins the one dated article it shares most with (at least
+  ``NEAR_OVERLAP`` of its facts, or two names; an undated one only when no dated one
+  qualifies): it cannot chain two periods together;
 * in a corpus of six articles or more, a name counts only when at most half of them give
   it (the company at the centre of a story is in all of them and tells no event from
   another);
@@ -114,16 +114,20 @@ def group_events(articles: Sequence[Article], claims: Sequence[Claim],
             shared = bool(names[a] & names[b])
             da, db = days.get(a), days.get(b)
             if da is None or db is None:
+                n_shared = len(names[a] & names[b])
                 for x, y in ((a, b), (b, a)):
                     # an undated article joins its closest dated one (an undated one only
-                    # when no dated one shares anything with it)
-                    score = ov + (1.0 if days.get(y) is not None else 0.0)
-                    if (days.get(x) is None and ov >= NEAR_OVERLAP
+                    # when no dated one shares anything with it): the one it shares most
+                    # facts with, or two names
+                    score = ov + 0.05 * n_shared + (1.0 if days.get(y) is not None else 0.0)
+                    if (days.get(x) is None and (ov >= NEAR_OVERLAP or n_shared >= 2)
                             and score > best_for_undated.get(x, (0.0, ""))[0]):
                         best_for_undated[x] = (score, y)
                 continue
             near = abs((da - db).days) <= NEAR_DAYS
-            if (near and (shared or ov >= NEAR_OVERLAP)) or (shared and ov >= NEAR_OVERLAP):
+            people = sum(1 for x in names[a] & names[b] if x.startswith("person:"))
+            if (near and (shared or ov >= NEAR_OVERLAP)) or (shared and ov >= NEAR_OVERLAP) or (
+                    people >= 2):
                 parent[find(b)] = find(a)
     for x, (_ov, y) in sorted(best_for_undated.items()):
         parent[find(x)] = find(y)

@@ -1,173 +1,239 @@
 """Comparison: how outlets' claims become agree / add_detail / diverge findings.
 
-Each test builds a few invented articles, splits and annotates them with the real splitter
-and facet rules, groups claims by hand into clusters (so no embedding model is involved),
-and checks the findings a fact-checker would read.
+Each test builds a few invented articles and runs the real stages on them (split, facets,
+the embedded model, clusters, events, compare), then checks what a fact-checker would
+read: which divergences are reported, with which values side by side, and which
+differences are not divergences at all (rounding, a partial quote, two different
+quantities, two events).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from crosscheck.compare import compare
-from crosscheck.models import Article, Claim, Cluster, Finding, content_id
+import numpy as np
+import pytest
+
+from crosscheck.cluster import cluster_claims
+from crosscheck.compare import compare, quote_relation
+from crosscheck.embed import SentenceTransformerEmbedder
+from crosscheck.entities import person_groups
+from crosscheck.events import group_events
+from crosscheck.models import Article, Claim, Finding, content_id
 from crosscheck.pipeline import claims_of
 
+pytestmark = pytest.mark.model
 
-def _article(aid: str, text: str, outlet: str, lang: str = "ko",
-             published: str = "2026-05-12") -> Article:
+_EMBEDDER = SentenceTransformerEmbedder()
+
+
+def _article(aid: str, outlet: str, text: str, published: str = "2031-05-12",
+             primary: bool = False) -> Article:
+    lang = "ko" if any("\uac00" <= ch <= "\ud7a3" for ch in text) else "en"
     return Article(id=aid, path=f"{aid}.txt", text=text, sha256=content_id(text), format="txt",
-                   language=lang, outlet=outlet, published=published)
+                   language=lang, outlet=outlet, published=published, primary=primary)
 
 
-def _claim(claims: Sequence[Claim], article_id: str, needle: str) -> Claim:
-    return next(c for c in claims if c.article_id == article_id and needle in c.text)
+def _findings(*articles: Article) -> list[Finding]:
+    claims: list[Claim] = [c for a in articles for c in claims_of(a)]
+    _EMBEDDER.expect(len(claims))
+    matrix = _EMBEDDER.encode([c.text for c in claims])
+    vectors = {c.id: matrix[i] for i, c in enumerate(claims)}
+    clusters = cluster_claims(claims, np.asarray(matrix))
+    events = group_events(list(articles), claims, clusters, person_groups(claims))
+    return compare(list(articles), claims, clusters, vectors, events=events).findings
 
 
-def _cluster(*members: Claim) -> Cluster:
-    ids = tuple(sorted(c.id for c in members))
-    return Cluster(content_id("cluster", *ids), ids, tuple(sorted({c.article_id
-                                                                   for c in members})))
+def _of(findings: Sequence[Finding], kind: str, facet: str | None = None) -> list[Finding]:
+    return [f for f in findings if f.kind == kind and (facet is None or f.facet == facet)]
 
 
-def _of(findings: Sequence[Finding], kind: str, facet: str) -> list[Finding]:
-    return [f for f in findings if f.kind == kind and f.facet == facet]
-
-
-# Invented coverage of one signing: four outlets, one of them with another day and one
-# with another pair of signatories.
-ARTICLES = {
-    "dawn": ("새벽일보", "ko",
-             "누리전자와 하람화학은 11일 울산에서 수소 저장 공동개발 협약을 체결했다.\n"
-             "협약서에는 김도윤 누리전자 대표와 박수아 하람화학 대표가 서명했다.\n"),
-    "river": ("강변경제", "ko",
-              "누리전자와 하람화학이 11일 울산에서 수소 저장 공동개발 협약을 맺었다.\n"
-              "김도윤 누리전자 대표와 박수아 하람화학 대표가 협약서에 서명했다.\n"),
-    "hill": ("언덕뉴스", "ko",
-             "누리전자와 하람화학은 12일 울산에서 수소 저장 공동개발 협약을 체결했다.\n"
-             "김도윤 누리전자 대표와 오지우 하람화학 부사장이 협약서에 서명했다.\n"),
-    "coast": ("Coast Ledger", "en",
-              "Nuri Electronics and Haram Chemical signed a hydrogen storage pact in Ulsan "
-              "on Monday.\n"),
+# An invented story: Harbin Metals builds a smelter in Port Ellis; four outlets.
+SMELTER = {
+    "tide": ("Tide Courier", "Harbin Metals will invest $400 million in a new smelter in "
+             "Port Ellis, the company said on Monday.\nThe plant will employ 650 people when "
+             "it opens in 2033.\n"),
+    "gull": ("Gull Times", "Harbin Metals said it would invest $400 million to build a smelter "
+             "in Port Ellis.\nThe smelter is expected to employ about 650 workers from 2033.\n"),
+    "reef": ("Reef Daily", "Harbin Metals announced a $4 billion investment in a smelter in "
+             "Port Ellis on Monday.\nThe plant is to employ 650 people once it opens in 2033.\n"),
+    "bay": ("Bay Ledger", "Harbin Metals plans to spend $400 million on a Port Ellis smelter.\n"
+            "It expects to hire 650 people by 2033.\n"),
 }
 
 
-def _corpus() -> tuple[list[Article], list[Claim]]:
-    arts = [_article(aid, text, outlet, lang) for aid, (outlet, lang, text) in ARTICLES.items()]
-    claims = [c for a in arts for c in claims_of(a)]
-    return arts, claims
+def _smelter(**changed: str) -> list[Article]:
+    return [_article(k, outlet, changed.get(k, text)) for k, (outlet, text) in SMELTER.items()]
+
+
+class TestFigures:
+    def test_a_figure_off_by_a_power_of_ten_diverges_and_the_others_agree(self) -> None:
+        """$4 billion in one outlet against $400 million in three: a divergence that sets
+        the outlet's figure against one counterpart, names the slip, and lists the
+        outlets agreeing with the counterpart; the three still agree on the figure."""
+        found = _findings(*_smelter())
+        (div,) = [f for f in _of(found, "diverge", "number") if "billion" in f.summary]
+        sides = {v.article_id: v.normalized for v in div.values}
+        assert sides["reef"] == "4000000000 USD" and len(sides) == 2
+        assert set(sides.values()) == {"4000000000 USD", "400000000 USD"}
+        assert {v.article_id for v in div.corroborating} | set(sides) == {"tide", "gull",
+                                                                          "reef", "bay"}
+        assert "power of ten" in div.summary and "Reef Daily" in div.summary
+        assert div.tier in ("likely", "possible")
+        agree = [f for f in _of(found, "agree", "number")
+                 if {v.normalized for v in f.values} == {"400000000 USD"}]
+        assert agree and {v.article_id for v in agree[0].values} >= {"tide", "gull", "bay"}
+
+    def test_rounding_and_hedges_are_not_divergences(self) -> None:
+        """650 people, about 650 workers, 26.96 million and 26.95 million, 2 million and
+        1.8 million: one figure written to different precision, never a divergence."""
+        found = _findings(*_smelter(
+            gull="Harbin Metals said it would invest $0.4 billion to build a smelter in Port "
+                 "Ellis.\nThe smelter is expected to employ about 650 workers from 2033.\n",
+            reef="Harbin Metals announced a $400 million investment in a smelter in Port Ellis "
+                 "on Monday.\nThe plant is to employ 650 people once it opens in 2033.\n"))
+        assert not _of(found, "diverge", "number")
+
+    def test_two_quantities_of_one_story_are_not_set_against_each_other(self) -> None:
+        """The investment and the jobs, the total and one part of it: different questions.
+        Every outlet gives both; nothing diverges."""
+        extra = "Of the total, $150 million will go to a port terminal.\n"
+        found = _findings(*_smelter(
+            tide=SMELTER["tide"][1] + extra, gull=SMELTER["gull"][1] + extra,
+            reef=SMELTER["tide"][1].replace("Tide", "Reef") + extra))
+        assert not _of(found, "diverge", "number")
+
+
+class TestDates:
+    KO = {
+        "a": ("가람일보", "조사단은 방화벽 기록이 남은 2030년 12월 3일부터 2031년 4월 24일까지는 "
+                      "자료 유출이 없었다고 밝혔다.\n"),
+        "b": ("누리신문", "기록이 남아 있는 2030년 12월 3일부터 2031년 4월 24일까지 자료 유출은 "
+                      "없었다고 조사단은 설명했다.\n"),
+        "c": ("한울경제", "조사단에 따르면 2030년 12월 3일부터 2030년 4월 24일까지 유출된 "
+                      "자료는 없었다.\n"),
+    }
+
+    def test_a_range_end_a_year_off_diverges(self) -> None:
+        """One outlet ends the period a year early while its start agrees with the others:
+        a date divergence naming the same day and month in another year."""
+        arts = [_article(k, o, t) for k, (o, t) in self.KO.items()]
+        found = _findings(*arts)
+        (div,) = _of(found, "diverge", "date")
+        assert {v.normalized for v in div.values} == {"2030-04-24", "2031-04-24"}
+        assert "another year" in div.summary and "한울경제" in div.summary
+
+    def test_a_month_agrees_with_a_day_in_it(self) -> None:
+        """'in June 2031' and 'June 15, 2031': one date at two precisions."""
+        arts = [_article("x", "X", "The plant was first inspected on June 15, 2031, officials "
+                         "said.\n"),
+                _article("y", "Y", "Officials said the plant was first inspected in June 2031.\n")]
+        assert not _of(_findings(*arts), "diverge", "date")
+
+
+class TestQuotes:
+    FULL = ("우리는 고객 여러분께 큰 불편과 걱정을 끼쳐 드린 점에 대해 진심으로 사과드리며 모든 "
+            "피해를 보상하겠습니다")
+
+    def test_a_partial_quote_is_the_same_statement(self) -> None:
+        assert quote_relation(self.FULL, "큰 불편과 걱정을 끼쳐 드린 점에 대해 진심으로 사과드리며") \
+            == "same"
+
+    def test_i_against_we_is_another_statement(self) -> None:
+        """The speaker's subject changes what was said."""
+        assert quote_relation("We feel deep regret and responsibility for this incident",
+                              "I feel deep regret and responsibility for this incident") == "differ"
+
+    def test_a_dropped_figure_with_other_words_differs_but_a_translation_does_not(self) -> None:
+        a = "투자는 한 번에 이뤄지지 않고 연간 20억 달러 한도 안에서 나눠 이뤄진다"
+        b = "투자는 한 번에 집행하지 않고 사업 상황에 따라 분할해 집행한다"
+        assert quote_relation(a, b) == "differ"
+        assert quote_relation("Investment will not be made at once",
+                              "Investment is to be made in stages", translated=True) == "same"
+
+    def test_different_remarks_on_one_subject_are_not_compared(self) -> None:
+        assert quote_relation("The plant will open in 2033 and employ local people",
+                              "Our priority is safety at the port terminal") == "other"
+
+
+class TestTitles:
+    ARTS = {
+        "m": ("가람일보", "2031-05-12", "정하윤 산업부 장관은 12일 협정에 서명했다.\n정 장관은 "
+                                        "\"새로운 출발\"이라고 말했다.\n"),
+        "n": ("누리신문", "2031-05-12", "정하윤 산업부 차관이 12일 협정에 서명했다.\n"),
+        "o": ("한울경제", "2031-05-12", "정하윤 부총리 겸 산업부 장관은 12일 협정에 서명했다.\n"),
+    }
+
+    def test_minister_against_vice_minister_diverges(self) -> None:
+        arts = [_article(k, o, t, d) for k, (o, d, t) in self.ARTS.items()]
+        found = _findings(*arts)
+        (title,) = _of(found, "diverge", "title")
+        assert title.subject == "정하윤"
+        by_art: dict[str, set[str]] = {}
+        for v in title.values:
+            by_art.setdefault(v.article_id, set()).add(v.value)
+        assert by_art["m"] == {"장관"} and by_art["n"] == {"차관"}
+        assert by_art["o"] == {"부총리", "장관"}  # two posts in one mention: both held
+
+    def test_an_article_giving_one_person_two_clashing_titles(self) -> None:
+        """'Deputy Minister Cho' and 'Cho Min-ho, chief of staff' in one article, with no
+        other Cho: the article contradicts itself."""
+        art = _article("p", "Port Post", "Cho Min-ho, the presidential chief of staff, briefed "
+                       "reporters on Tuesday.\nDeputy Minister Cho said the cap would hold.\n")
+        (title,) = _of(_findings(art), "diverge", "title")
+        assert {v.value for v in title.values} >= {"Deputy Minister"}
+        assert "do not go together" in title.summary
+
+
+class TestPredicates:
+    def test_kept_at_against_cut_to_one_rate(self) -> None:
+        """Both outlets give 15%; one says the rate was kept there, the other cut to it."""
+        arts = [_article("k", "가람일보", "상호관세는 15% 수준으로 유지한다.\n"),
+                _article("l", "누리신문", "양국은 상호관세를 15%로 인하하기로 했다.\n")]
+        (pred,) = _of(_findings(*arts), "diverge", "predicate")
+        assert "kept at 15%" in pred.summary
+        assert {v.article_id for v in pred.values} == {"k", "l"}
+
+
+class TestEvents:
+    def test_two_events_in_one_folder_are_not_compared(self) -> None:
+        """A folder with two stories a year apart, sharing no one: each is an event, and a
+        figure of one is never set against a figure of the other."""
+        ulsan = [_article(k, o, t, "2031-05-12") for k, (o, t) in SMELTER.items()]
+        other = [_article("w", "West Wire", "Lumen Foods will invest $40 million in a bakery in "
+                          "Marrow Bay.\nThe bakery will employ 65 people.\n", "2030-01-20"),
+                 _article("v", "Vale News", "Lumen Foods plans a $40 million bakery in Marrow "
+                          "Bay that will employ 65 people.\n", "2030-01-21")]
+        found = _findings(*ulsan, *other)
+        for f in _of(found, "diverge"):
+            arts = {v.article_id for v in f.values}
+            assert not (arts & {"w", "v"} and arts - {"w", "v"}), f.summary
 
 
 class TestSigning:
-    def test_a_day_given_by_one_outlet_diverges_while_the_others_still_agree(self) -> None:
-        """One outlet's other day is a date divergence naming it; the outlets that agree on
-        the fact are reported as agreeing (with a pointer to the divergence), not hidden."""
-        arts, claims = _corpus()
-        sign = _cluster(*(_claim(claims, a, "울산") for a in ("dawn", "river", "hill")))
-        findings = compare(arts, claims, [sign]).findings
-        (date,) = _of(findings, "diverge", "date")
-        assert {v.article_id: v.normalized for v in date.values} == {
-            "dawn": "2026-05-11", "river": "2026-05-11", "hill": "2026-05-12"}
-        agree = [f for f in findings if f.kind == "agree" and f.cluster_ids == (sign.id,)]
-        assert len(agree) == 1
-        assert {v.article_id for v in agree[0].values} == {"dawn", "river"}
-        assert "언덕뉴스 differs on date" in agree[0].summary
+    ARTS = {
+        "dawn": ("새벽일보", "누리전자와 하람화학은 11일 울산에서 수소 저장 공동개발 협약을 "
+                          "체결했다.\n협약서에는 김도윤 누리전자 대표와 박수아 하람화학 대표가 "
+                          "서명했다.\n"),
+        "river": ("강변경제", "누리전자와 하람화학이 11일 울산에서 수소 저장 공동개발 협약을 "
+                          "맺었다.\n김도윤 누리전자 대표와 박수아 하람화학 대표가 협약서에 "
+                          "서명했다.\n"),
+        "hill": ("언덕뉴스", "누리전자와 하람화학은 11일 울산에서 수소 저장 공동개발 협약을 "
+                         "체결했다.\n김도윤 누리전자 대표와 오지우 하람화학 부사장이 협약서에 "
+                         "서명했다.\n"),
+    }
 
-    def test_who_signed_is_compared_across_the_whole_corpus(self) -> None:
-        """Signatories named in sentences that are in no common cluster still diverge when
-        one outlet names another signer; an outlet naming no pair adds nothing to contradict."""
-        arts, claims = _corpus()
-        findings = compare(arts, claims, []).findings
-        (who,) = _of(findings, "diverge", "signatory")
-        signers = {}
+    def test_another_pair_of_signatories_diverges(self) -> None:
+        arts = [_article(k, o, t) for k, (o, t) in self.ARTS.items()]
+        (who,) = _of(_findings(*arts), "diverge", "signatory")
+        signers: dict[str, set[str]] = {}
         for v in who.values:
             signers.setdefault(v.article_id, set()).add(v.normalized)
         assert signers["hill"] == {"김도윤", "오지우"}
         assert signers["dawn"] == signers["river"] == {"김도윤", "박수아"}
-        assert "오지우" in who.summary and "언덕뉴스" in who.summary
-        for v in who.values:  # the quote is the outlet's own sentence, the value its name
+        for v in who.values:
             assert v.value in v.quote
 
-    def test_the_same_pair_of_signers_everywhere_is_no_divergence(self) -> None:
-        """Outlets naming the same signers (in any order) give no signatory finding."""
-        arts, claims = _corpus()
-        arts = [a for a in arts if a.id != "hill"]
-        claims = [c for c in claims if c.article_id != "hill"]
-        assert not _of(compare(arts, claims, []).findings, "diverge", "signatory")
-
-    def test_a_signing_ceremony_mention_does_not_make_a_signer(self) -> None:
-        """"spoke after the signing" or 서명식에 앞서 names no signatory."""
-        text = ("Natural resources minister Lena Park attended and spoke after the signing.\n"
-                "서명식에 앞서 한지우 장관은 기업 대표들과 간담회를 가졌다.\n")
-        art = _article("x", text, "X", "en")
-        claims = claims_of(art)
-        assert not any(f.type == "signatory" for c in claims for f in c.facets)
-        arts, base = _corpus()
-        findings = compare([*arts, art], [*base, *claims], []).findings
-        for f in _of(findings, "diverge", "signatory"):
-            assert "x" not in {v.article_id for v in f.values}
-
-
-class TestNumbersAndDates:
-    def test_rounding_note_sets_only_figures_of_one_unit_side_by_side(self) -> None:
-        """약 3,400만 달러 and 3,370만 달러 agree with a rounding note; a count of firms in the
-        same cluster is not called the same figure."""
-        a = _article("a", "양사는 5년간 3,370만 달러를 투입한다.\n", "A")
-        b = _article("b", "양사는 5년간 약 3,400만 달러를 투입하고 협력사 40여 곳과 손잡는다.\n",
-                     "B")
-        claims = [*claims_of(a), *claims_of(b)]
-        cl = _cluster(_claim(claims, "a", "달러"), _claim(claims, "b", "달러"))
-        (agree,) = [f for f in compare([a, b], claims, [cl]).findings if f.kind == "agree"]
-        assert "within rounding" in agree.summary
-        assert "3,370만 달러" in agree.summary and "3,400만 달러" in agree.summary
-        assert "40여 곳" not in agree.summary
-
-    def test_a_year_alone_is_a_date_and_two_years_diverge(self) -> None:
-        """"2027년까지" and "by 2028" are dates (years); different years of one fact diverge,
-        while a year never contradicts a full date."""
-        a = _article("a", "연구센터는 2027년까지 문을 연다.\n", "A")
-        b = _article("b", "The research centre will open by 2028.\n", "B", "en")
-        c = _article("c", "연구센터는 5월 12일 착공해 문을 연다.\n", "C")
-        claims = [*claims_of(a), *claims_of(b), *claims_of(c)]
-        years = {f.normalized for cl in claims for f in cl.facets if f.type == "date"}
-        assert {"2027", "2028"} <= years
-        cl = _cluster(*claims)
-        (date,) = _of(compare([a, b, c], claims, [cl]).findings, "diverge", "date")
-        assert {v.article_id for v in date.values} >= {"a", "b"}
-
-
-class TestOnlyOneOutlet:
-    def test_a_claim_in_no_cluster_is_an_added_detail_pointing_at_its_figure(self) -> None:
-        """A fact only one outlet gives is add_detail under that outlet; with a figure in it,
-        the finding is about that figure and marks where it stands in the quote."""
-        a = _article("a", "The plant is expected to create about 600 jobs in the region.\n", "A",
-                     "en")
-        claims = claims_of(a)
-        (only,) = [f for f in compare([a], claims, []).findings if f.kind == "add_detail"]
-        assert only.facet == "number" and "Only A states this" in only.summary
-        (v,) = only.values
-        assert v.value == "600 jobs"
-        assert v.value_start is not None and v.value_end is not None
-        assert a.text[v.value_start : v.value_end] == "600 jobs"
-        assert only.subject.startswith("The plant is expected")
-
-
-class TestManyOutlets:
-    def test_a_summary_groups_outlets_by_value_and_stays_one_line(self) -> None:
-        """Thirty outlets give 11일, one gives 12일: the summary names the odd one out once,
-        groups the thirty under their shared day with a count instead of thirty names, and
-        the finding still carries every outlet's own words."""
-        base = "누리전자와 하람화학은 {d}일 울산에서 수소 저장 공동개발 협약을 체결했다.\n"
-        arts = [_article(f"a{i:02d}", base.format(d=11), f"지역신문{i:02d}") for i in range(30)]
-        arts.append(_article("odd", base.format(d=12), "언덕뉴스"))
-        claims = [c for a in arts for c in claims_of(a)]
-        findings = compare(arts, claims, [_cluster(*claims)]).findings
-        (date,) = _of(findings, "diverge", "date")
-        assert len(date.values) == 31
-        assert date.summary.count("11일") == 1 and date.summary.count("12일") == 1
-        assert "and 25 more" in date.summary and "(언덕뉴스)" in date.summary
-        assert date.summary.index("11일") < date.summary.index("12일")  # the majority first
-        assert len(date.summary) < 200
-        (agree,) = _of(findings, "agree", "place")
-        assert "30 outlets state it compatibly" in agree.summary
-        assert "언덕뉴스 differs on date" in agree.summary and len(agree.summary) < 250
+    def test_the_same_signatories_everywhere_is_no_divergence(self) -> None:
+        arts = [_article(k, o, t) for k, (o, t) in self.ARTS.items() if k != "hill"]
+        assert not _of(_findings(*arts), "diverge", "signatory")

@@ -360,6 +360,7 @@ class Korean(Language):
 
     def is_org_like(self, form: str) -> bool:
         return form in self.countries or form in self.words("country_pairs") or (
+            form in self.words("org_names")) or (
             len(form) >= 2 and form.endswith(self.org_suffixes))
 
     def short_forms(self, name: str) -> list[str]:
@@ -455,6 +456,9 @@ class Korean(Language):
             while j >= 0 and idx - j <= 5:
                 prev = words[j]
                 raw = text[prev.start:prev.end]
+                if raw in ("겸", "및") or prev.stem in ("겸", "및"):
+                    joined = True
+                    break
                 if re.fullmatch(r"[A-Za-z.'\-]*\)", raw) and j >= 1:
                     # the end of a name given in Latin letters, 뒤부아(Claire Dubois): skip it
                     j -= 1
@@ -462,9 +466,6 @@ class Korean(Language):
                 if prev.stem_end != prev.end and j != idx - 1 and not re.search(
                         r"\([A-Za-z]", raw):
                     break  # a word with a particle ends the noun phrase
-                if prev.stem in ("겸", "및"):
-                    joined = True
-                    break
                 if self.is_org_like(prev.stem) or prev.stem in self.countries or (
                         self._title_of(prev) is not None):
                     if prev.stem_end != prev.end:
