@@ -61,6 +61,7 @@ class SentenceTransformerEmbedder:
         batch_size: int = 32,
         on_load: Callable[[str], None] | None = None,
         small_job: int = SMALL_JOB,
+        notify: Callable[[str], None] | None = None,
     ) -> None:
         self.model_ref = model or DEFAULT_MODEL
         self.name = self.model_ref
@@ -70,6 +71,7 @@ class SentenceTransformerEmbedder:
         self._engine: Any = None
         self._expected: int | None = None
         self._on_load = on_load
+        self._notify = notify  # told before a model named by the user is downloaded
         self.engine_used = False
 
     def release(self) -> None:
@@ -102,7 +104,7 @@ class SentenceTransformerEmbedder:
 
             if self._on_load:
                 self._on_load(self.model_ref)
-            self._model = load_sentence_model(self.model_ref)
+            self._model = load_sentence_model(self.model_ref, notify=self._notify)
         return self._model
 
     def encode(self, texts: Sequence[str]) -> Vectors:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import contextlib
 import datetime as dt
 import hashlib
 import re
@@ -81,7 +82,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-_TEXT_CONTROLS = frozenset("\t\n\r\x0b\x0c\x1b")
+_TEXT_CONTROLS = frozenset("\t\n\r\x0b\x0c\x1b\x85")  # \x85: NEL, a line break
 
 
 def _looks_binary(text: str) -> bool:
@@ -93,32 +94,115 @@ def _looks_binary(text: str) -> bool:
     for ch in sample:
         if ch < " " and ch not in _TEXT_CONTROLS:
             bad += 1
-        elif ch >= "\x7f":
+        elif ch >= "\x7f" and ch not in _TEXT_CONTROLS:
             cat = unicodedata.category(ch)
             if cat in ("Cc", "Co", "Cn", "Cs") or ch == "\ufffd":
                 bad += 1
     return bad > max(2, len(sample) // 50)
 
 
-def _utf16_without_bom(data: bytes) -> str | None:
-    """Decode BOM-less UTF-16 recognised by its NUL pattern (ASCII-heavy text), else None."""
-    if len(data) < 4 or len(data) % 2:
+def _utf16_without_bom(data: bytes, path: str) -> str | None:
+    """Decode BOM-less UTF-16 recognised by its NUL pattern (ASCII-heavy text), else None.
+
+    UTF-16 cut short (an odd number of bytes, the pattern otherwise clear) raises
+    :class:`IngestError` "cannot decode", not "binary data"."""
+    if len(data) < 4:
         return None
-    even, odd = data[0::2], data[1::2]
-    n = len(data) // 2
+    body = data[: len(data) - len(data) % 2]
+    even, odd = body[0::2], body[1::2]
+    n = len(body) // 2
     for zeros, other, enc in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
         nul = zeros.count(0)
         if nul >= n * 0.05 and other.count(0) * 4 <= nul:
             try:
-                text = data.decode(enc)
+                text = body.decode(enc)
             except UnicodeDecodeError:
                 return None
-            return None if _looks_binary(text) else text
+            if _looks_binary(text):
+                return None
+            if len(data) % 2:
+                raise IngestError(path, f"cannot decode: {enc.upper()} text without a BOM, cut "
+                                        f"short (an odd number of bytes: {len(data)})")
+            return text
     return None
 
 
+def _damaged_utf8(data: bytes) -> str | None:
+    """UTF-8 with a few broken bytes (cut mid-character at the end, a stray byte), decoded
+    with U+FFFD for each broken sequence; None when the bytes do not read as UTF-8.
+
+    Reading such a file as UTF-8 keeps every intact character; a legacy code page guessed
+    from the whole file would turn each of them into mojibake."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:  # a multi-byte character cut off at the very end?
+        head = data[: exc.start].decode("utf-8")  # valid: the first error is at exc.start
+        # a lone lead byte after pure ASCII may as well be Windows-1252 ("…ß" at the end)
+        if exc.reason == "unexpected end of data" and exc.end == len(data) and (
+                len(data) - exc.start > 1 or not head.isascii()):
+            return head + "\ufffd"
+    text = data.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd") - data.count("\ufffd".encode())
+    intact = sum(1 for ch in text if ch > "\x7f" and ch != "\ufffd")
+    if broken > 0 and intact >= 4 * broken and broken <= len(text) // 100 + 1:
+        return text
+    return None
+
+
+def _hangul_share(text: str) -> float:
+    """Hangul syllables among the letters of ``text`` (0 when it has none)."""
+    hangul = sum(1 for ch in text if "\uac00" <= ch <= "\ud7a3")
+    letters = hangul + sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    return hangul / letters if hangul >= 2 else 0.0
+
+
+def _common_hangul(text: str) -> bool:
+    """True when nine in ten Hangul syllables of ``text`` are among KS X 1001's 2,350 (what
+    EUC-KR text uses; the other 8,822 of CP949 are what a Windows-1252 "—a" decodes to)."""
+    syllables = [ch for ch in text if "\uac00" <= ch <= "\ud7a3"]
+    common = 0
+    for ch in syllables:
+        with contextlib.suppress(UnicodeEncodeError):  # (8 bytes: EUC-KR's make-up form)
+            common += len(ch.encode("euc_kr")) == 2
+    return common >= 0.9 * len(syllables)
+
+
+_CP1252_OK = frozenset({"Lu", "Ll", "Lt", "Lm", "Lo", "Pi", "Pf", "Pd", "Po", "Ps", "Pe", "Sc",
+                        "Sm", "So", "Sk", "No", "Zs"})
+
+
+def _legacy(data: bytes, path: str) -> str:
+    """Text in a legacy code page, decoded only where the guess can be trusted: CP949 when it
+    reads as Korean, Windows-1252 (a superset of Latin-1) when it reads as Western text with
+    a few accented letters, charset-normalizer's guess for other scripts only on inputs long
+    enough to tell; else :class:`IngestError` "cannot decode" (never a confident wrong page).
+    """
+    with contextlib.suppress(UnicodeDecodeError):
+        text = data.decode("cp949")
+        if _hangul_share(text) >= 0.2 and _common_hangul(text):
+            return text
+    with contextlib.suppress(UnicodeDecodeError):
+        text = data.decode("cp1252")
+        high = [ch for ch in text if ch > "\x7f"]
+        letters = sum(1 for ch in text if ch.isalpha())
+        if all(unicodedata.category(ch) in _CP1252_OK for ch in high) and (
+                sum(1 for ch in high if ch.isalpha()) <= 0.3 * max(letters, 1)):
+            return text
+    if sum(1 for b in data[:200_000] if b > 0x7F) >= 200:
+        best = charset_normalizer.from_bytes(data).best()
+        if best is not None and best.encoding not in ("cp1250", "cp1252", "latin_1",
+                                                      "iso8859_15", "mac_roman", "mac_iceland"):
+            enc = "cp949" if best.encoding in ("euc_kr", "cp949") else best.encoding
+            with contextlib.suppress(UnicodeDecodeError, LookupError):
+                return data.decode(enc)
+    raise IngestError(path, "cannot decode: not UTF-8, and no encoding fits with confidence "
+                            "(tried UTF-8, UTF-16, CP949/EUC-KR, Windows-1252 and others) — "
+                            "save it as UTF-8")
+
+
 def decode_text(data: bytes, path: str = "<bytes>") -> str:
-    """Decode a text file's bytes: BOM (dropped), strict UTF-8, UTF-16, then charset detection.
+    """Decode a text file's bytes: BOM (dropped), strict UTF-8, UTF-16, UTF-8 with a few broken
+    bytes (U+FFFD for each), then a legacy code page where one fits with confidence.
 
     Raises :class:`IngestError` for empty or whitespace-only input, binary data, or bytes no
     text encoding fits. Newlines are returned untouched.
@@ -134,29 +218,23 @@ def decode_text(data: bytes, path: str = "<bytes>") -> str:
                 raise IngestError(path, f"cannot decode: invalid {enc} after its BOM ({exc.reason})"
                                   ) from exc
             break
+    if text is None and b"\x00" in data[:200_000]:  # (ASCII in UTF-16 is valid UTF-8 too)
+        text = _utf16_without_bom(data, path)
+        if text is None:
+            raise IngestError(path, "binary data, not text")
     if text is None:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             text = None
-    if text is None and b"\x00" in data[:200_000]:
-        text = _utf16_without_bom(data)
-        if text is None:
-            raise IngestError(path, "binary data, not text")
     if text is None:
         head = data[:200_000]
         controls = sum(1 for b in head if b < 0x20 and b not in (9, 10, 11, 12, 13, 27))
         if controls > max(2, len(head) // 50):
             raise IngestError(path, "binary data, not text")
-        best = charset_normalizer.from_bytes(data).best()
-        if best is None:
-            raise IngestError(path, "cannot decode: no text encoding fits "
-                                    "(tried utf-8, utf-16, cp949 and others)")
-        enc = "cp949" if best.encoding in ("euc_kr", "cp949") else best.encoding
-        try:
-            text = data.decode(enc)
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise IngestError(path, f"cannot decode: {exc}") from exc
+        text = _damaged_utf8(data)
+        if text is None:
+            text = _legacy(data, path)
     if _looks_binary(text):
         raise IngestError(path, "binary data, not text")
     if not text.strip():
@@ -914,6 +992,31 @@ _FM_KEYS = {
 }
 
 
+class _FrontMatterLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that refuses aliases (``*name``: a few hundred bytes of nested
+    aliases expand to gigabytes of text, the "billion laughs") and keeps a date that does not
+    exist (``2026-02-30``) as the text it is instead of raising."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None,
+                "aliases (*name) are refused: a few bytes of them can expand to gigabytes",
+                event.start_mark)
+        return super().compose_node(parent, index)
+
+    def construct_yaml_timestamp(self, node: Any) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp",
+                                   _FrontMatterLoader.construct_yaml_timestamp)
+
+
 def _front_matter(path: str, text: str, strict: bool) -> tuple[dict[str, Any], int] | None:
     """Parse ``---`` YAML front matter at the top: (mapping, end offset), or None if absent.
 
@@ -940,7 +1043,11 @@ def _front_matter(path: str, text: str, strict: bool) -> tuple[dict[str, Any], i
     end = text.find("\n", close)
     end = len(text) if end < 0 else end + 1
     try:
-        data = yaml.safe_load(block) if block.strip() else {}
+        data = yaml.load(block, Loader=_FrontMatterLoader) if block.strip() else {}
+    except RecursionError as exc:
+        if not strict:
+            return None
+        raise IngestError(path, "malformed YAML front matter: nested too deeply") from exc
     except yaml.YAMLError as exc:
         if not strict:
             return None
@@ -979,7 +1086,13 @@ def _front_matter_meta(data: dict[str, Any], text: str, end: int, scan: _Scan) -
             value = value.isoformat()
         sval = str(value)
         if name == "published":
-            sval = normalize_date(sval) or sval
+            iso = normalize_date(sval)
+            if iso is None:  # the article is kept: the pipeline reports this as a warning
+                scan.meta("warning", _P_FRONT, f"front matter {key}: {sval[:80]!r} is not a "
+                          "valid date; the article is kept without it", "front_matter",
+                          start, stop)
+                continue
+            sval = iso
         scan.meta(name, _P_FRONT, sval, "front_matter", start, stop)
 
 
@@ -1152,18 +1265,73 @@ def _covered(spans: tuple[Removed, ...], start: int, end: int,
     return pos >= end
 
 
-def drop_repeated_lines(articles: list[Article], min_chars: int = 8) -> list[Article]:
-    """Remove boilerplate: lines (stripped, ≥ ``min_chars``) that recur in two or more articles
-    of the same outlet go to ``removed`` with reason "repeated".
+_QUOTE_MARK = re.compile("[\"“”‘’「」『』]")
 
-    A line that also occurs in an article of another (or an unknown) outlet is kept: it may be
-    a quote both outlets carry. Articles come back in the same order.
+
+def _states_something(s: str) -> bool:
+    """True when a line reads as a statement (a sentence, a figure in a phrase, a quote):
+    such a line is never taken for boilerplate, however often an outlet repeats it."""
+    words = len(s.split())
+    return (_is_sentence(s) or (words >= 3 and any(ch.isdigit() for ch in s))
+            or (words >= 4 and bool(_QUOTE_MARK.search(s))))
+
+
+def _story_groups(pages: list[int], statements: list[set[str]],
+                  common: int = 50) -> dict[int, int]:
+    """Group one outlet's pages into stories: two pages that share at least half of the
+    smaller one's statement lines are versions of one story (an update, a corrected copy).
+    Returns page -> group (the group's smallest page). Pairs are found through the statement
+    lines they share; a line in more than ``common`` pages says nothing about versions."""
+    group = {p: p for p in pages}
+
+    def root(p: int) -> int:
+        while group[p] != p:
+            group[p] = group[group[p]]
+            p = group[p]
+        return p
+
+    holders: dict[str, list[int]] = {}
+    for p in pages:
+        for s in statements[p]:
+            holders.setdefault(s, []).append(p)
+    shared: dict[tuple[int, int], int] = {}
+    for hs in holders.values():
+        if 2 <= len(hs) <= common:
+            for n, a in enumerate(hs):
+                for b in hs[n + 1:]:
+                    shared[a, b] = shared.get((a, b), 0) + 1
+    for (a, b), k in sorted(shared.items()):
+        if k * 2 >= min(len(statements[a]), len(statements[b])):
+            ra, rb = root(a), root(b)
+            group[max(ra, rb)] = min(ra, rb)
+    return {p: root(p) for p in pages}
+
+
+def drop_repeated_lines(articles: list[Article], min_chars: int = 8,
+                        many: int = 3) -> list[Article]:
+    """Remove an outlet's boilerplate: lines (stripped, ≥ ``min_chars``) that recur across
+    its pages go to ``removed`` with reason "repeated".
+
+    Boilerplate is what repeats across *many* pages of an outlet, not a fact two of its
+    stories share. A line is removed only when all of these hold:
+
+    - it does not read as a statement (a sentence, a figure, a quote: ``_states_something``);
+    - it recurs in at least ``many`` of the outlet's stories, or in all of them when the
+      outlet has fewer (at least two). Versions of one story (an update or a corrected copy:
+      pages sharing half of their statement lines) count as one story, so that a follow-up
+      keeps its headline;
+    - it occurs in no article of another (or an unknown) outlet: it may be a quote both
+      outlets carry.
+
+    Articles come back in the same order.
     """
     per_article: list[dict[str, list[tuple[int, int]]]] = []
     seen_in: dict[str, set[int]] = {}
     outlets_of: dict[str, set[str]] = {}
+    pages_of: dict[str, list[int]] = {}
     for idx, art in enumerate(articles):
         key = _squash(art.outlet) if art.outlet else f"?{art.id}"
+        pages_of.setdefault(key, []).append(idx)
         found: dict[str, list[tuple[int, int]]] = {}
         starts = [r.start for r in art.removed]
         for ln in _iter_lines(art.text):
@@ -1174,13 +1342,40 @@ def drop_repeated_lines(articles: list[Article], min_chars: int = 8) -> list[Art
         for s in found:
             seen_in.setdefault(s, set()).add(idx)
             outlets_of.setdefault(s, set()).add(key)
+    # lines that recur within one outlet only; usually none, and then nothing more to do
+    shared = {s for s, pages in seen_in.items() if len(pages) >= 2 and len(outlets_of[s]) == 1}
+    if not shared:
+        return list(articles)
+    memo: dict[str, bool] = {}
+
+    def statement(s: str) -> bool:
+        if s not in memo:
+            memo[s] = _states_something(s)
+        return memo[s]
+
+    involved = {p for s in shared for p in seen_in[s]}
+    statements: list[set[str]] = [set() for _ in articles]
+    for p in involved:
+        statements[p] = {s for s in per_article[p] if statement(s)}
+    story: dict[int, int] = {}
+    need: dict[int, int] = {}
+    for key, pages in pages_of.items():
+        if key.startswith("?"):
+            continue
+        mine = [p for p in pages if p in involved]
+        groups = _story_groups(mine, statements)
+        story.update(groups)
+        n_stories = len(pages) - len(mine) + len(set(groups.values()))
+        for p in pages:
+            need[p] = max(2, min(many, n_stories))
     out: list[Article] = []
-    for art, found in zip(articles, per_article, strict=True):
-        if not art.outlet:
+    for idx, (art, found) in enumerate(zip(articles, per_article, strict=True)):
+        if not art.outlet or idx not in story:
             out.append(art)
             continue
         extra = [Removed(a, b, "repeated") for s, locs in found.items()
-                 if len(seen_in[s]) >= 2 and len(outlets_of[s]) == 1 for a, b in locs]
+                 if s in shared and not statement(s)
+                 and len({story[p] for p in seen_in[s]}) >= need[idx] for a, b in locs]
         if not extra:
             out.append(art)
             continue

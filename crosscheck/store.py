@@ -52,6 +52,10 @@ class StoreBusy(Exception):
     """Another run holds the store's lock."""
 
 
+class StoreError(Exception):
+    """The store folder cannot be used (a file stands there, no permission, read-only)."""
+
+
 def _current_umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -69,8 +73,11 @@ def atomic_writer(path: Path, durable: bool = True) -> Iterator[BinaryIO]:
     ``durable`` also fsyncs the file and its folder (so a power cut cannot lose it); cache
     entries skip that: they carry a checksum, and a damaged one is set aside and rebuilt.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise _naming(exc, path) from exc
     try:
         os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; give the usual file mode
         with os.fdopen(fd, "wb") as fh:
@@ -79,9 +86,11 @@ def atomic_writer(path: Path, durable: bool = True) -> Iterator[BinaryIO]:
             if durable:
                 os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):  # a full disk names no file: name the one being written
+            raise _naming(exc, path) from exc
         raise
     if not durable:
         return
@@ -91,6 +100,13 @@ def atomic_writer(path: Path, durable: bool = True) -> Iterator[BinaryIO]:
             os.fsync(dfd)
         finally:
             os.close(dfd)
+
+
+def _naming(exc: OSError, path: Path) -> OSError:
+    """``exc`` naming ``path`` when it names no file (ENOSPC on write names none)."""
+    if exc.filename is not None:
+        return exc
+    return OSError(exc.errno, exc.strerror or str(exc), str(path))  # (the errno subclass)
 
 
 def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
@@ -144,14 +160,23 @@ class Store:
         """Hold the store's lock; ``timeout`` seconds to wait (-1: wait for ever)."""
         from filelock import FileLock, Timeout
 
-        self.root.mkdir(parents=True, exist_ok=True)
-        lk = FileLock(str(self.root / ".lock"))
+        if self.root.exists() and not self.root.is_dir():
+            raise StoreError(f"the store {self.root} is a file, not a folder — pass another "
+                             "folder with --store")
         try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            if not os.access(self.root, os.W_OK):
+                raise PermissionError(13, "Permission denied", str(self.root))
+            lk = FileLock(str(self.root / ".lock"))
             lk.acquire(timeout=timeout)
         except Timeout as exc:
             raise StoreBusy(
                 f"another crosscheck run is using {self.root} (lock {self.root / '.lock'})"
             ) from exc
+        except OSError as exc:
+            raise StoreError(f"cannot use the store folder {self.root}: "
+                             f"{exc.strerror or exc} — pass a writable folder with --store"
+                             ) from exc
         try:
             yield
         finally:
@@ -359,6 +384,10 @@ class Store:
         try:
             doc = json.loads(path.read_text(encoding="utf-8"))
             return review.validate(doc)
+        except RecursionError as exc:
+            raise review.ReviewError(
+                f"{path} cannot be read (JSON nested too deeply); it was left untouched — fix "
+                f"it or restore {path.with_suffix('.json.bak')}") from exc
         except (OSError, ValueError, review.ReviewError) as exc:
             raise review.ReviewError(
                 f"{path} cannot be read ({exc}); it was left untouched — fix it or restore "
