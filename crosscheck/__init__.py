@@ -14,7 +14,8 @@ def _analysis_digest() -> str:
     a language's data file, rebuilds the claims instead of serving stale ones)."""
     here = Path(__file__).parent
     h = hashlib.sha256()
-    files = [here / n for n in ("ingest.py", "split.py", "facets.py", "models.py", "scripts.py")]
+    files = [here / n for n in ("ingest.py", "split.py", "facets.py", "models.py", "scripts.py",
+                                 "nfc.py")]
     files += sorted((here / "lang").glob("*.py")) + sorted((here / "lang" / "data").glob("*.yaml"))
     for f in files:
         try:
