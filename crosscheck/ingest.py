@@ -472,6 +472,7 @@ class _Lex:
     byline_handover: re.Pattern[str]
     byline_words: re.Pattern[str]
     bracket_prefix: re.Pattern[str]
+    bracket_close: re.Pattern[str]
     wire_ko: re.Pattern[str]
     wire_en: re.Pattern[str]
     dateline_line: re.Pattern[str]
@@ -553,6 +554,7 @@ def _lex() -> _Lex:
                                    r"\.?$"),
         byline_words=re.compile(byword),
         bracket_prefix=re.compile(r"^[\[【]\s?(?P<inner>[^\[\]【】\n]{1,40}?)\s?[\]】]\s?(?=\S)"),
+        bracket_close=re.compile(rf"^(?P<inner>[^\[\]【】\n]{{1,40}}?{byword})\s?[\]】]\s?(?=\S)"),
         wire_ko=re.compile(
             rf"^\s{{0,8}}(?:\((?P<place>[^\W\d_]{{1,10}})=(?P<outlet>[^()=\s][^()=]{{0,14}})\)\s?)?"
             rf"(?:(?P<name>{name})\s?{byword}\s?=\s?)?"),
@@ -575,6 +577,7 @@ def _lex() -> _Lex:
             rf"(?:/\s?(?:{before}\s?[^/\n]{{1,40}}|{agencies}|{name}\s?(?:{roles})?\s?{byword})"
             rf"|(?<=[.…])\s?(?:{before}\s[^/\n.]{{1,40}}|[ⓒ©]\s?[^\s.]{{1,20}})"
             rf"|(?<=[.…!?\"”])\s?{credit}\s?(?:{after})?\s?[=:]\s?[^\s=:]{{1,25}}(?:\s[^\s=:]{{1,15}})?"
+            rf"|(?<=[.…!?\"”])\s?[(\[][^()\[\]\n]{{0,15}}{alt('credit_tails')}[)\]]"
             r"|(?<=[.…!?\"”])\s?\[[A-Z][A-Z0-9 .&/'-]{2,40}\])$"),
         caption_en=re.compile(
             rf"\({photo}\s?(?:by|:)\s[^()]{{1,60}}\)$|^{photo}\s?(?:by|:)\s"
@@ -882,8 +885,9 @@ def _line_prefix(s: str, base: int, scan: _Scan) -> None:
     spans = scan.spans
     pos = 0
     b = lex.bracket_prefix.match(s)
-    if b and len(s) - b.end() >= 15 and _bracket_byline(b.group("inner"), _outlet_keys(
-            scan.outlets)):
+    if not (b and _bracket_byline(b.group("inner"), _outlet_keys(scan.outlets))):
+        b = lex.bracket_close.match(s)  # "… 기자] 본문": the bracket opened on a line above
+    if b and len(s) - b.end() >= 15:
         end = s.rindex("]", 0, b.end()) + 1 if "]" in s[: b.end()] else b.end()
         spans.append(Removed(base, base + end, "byline"))
         name = _bracket_name(b.group("inner"))

@@ -292,6 +292,10 @@ class TestClaimsAreAssertions:
         assert reasons(art)["[한빛경제= 박하늘 기자]"] == "byline"
         assert "한빛시는 3일 시청 앞에서 새 도서관 개관식을 열었다고 밝혔다." in kept_lines(art)
         assert art.byline == "박하늘"
+        unopened = "세종=박하늘 기자] 한빛시는 3일 새 도서관을 열었다고 밝혔다.\n"
+        art = parse_article("u.txt", unopened.encode(), "u")
+        assert reasons(art)["세종=박하늘 기자]"] == "byline"
+        assert kept_lines(art) == ["한빛시는 3일 새 도서관을 열었다고 밝혔다."]
 
     def test_english_bracketed_byline_and_wire_dateline(self) -> None:
         """[Outlet= Name], "PLACE -- " and "PLACE, Month D (Wire) - " prefixes are cut off."""
@@ -328,6 +332,8 @@ class TestClaimsAreAssertions:
         "도서관 전경. ⓒ 한빛시",
         "Mayor Ellen Park cuts the ribbon at the library on Tuesday. / Courtesy of Tom Reed",
         "Mayor Ellen Park speaks at the opening in Millbrook on Tuesday. [POOL PHOTO]",
+        "▲박서연 한빛시장이 개관식에서 인사하고 있다. (한빛일보DB)",
+        "Mayor Ellen Park visits the reading room on Tuesday. (File Photo)",
     ])
     def test_captions_with_a_credit_are_removed(self, caption: str) -> None:
         """A line of one or two sentences ending in a photo credit is a caption."""
