@@ -9,13 +9,19 @@ Stages, in order (see :func:`parse_article`):
    (CP949/EUC-KR...); binary or empty input raises :class:`IngestError`.
 2. Format: ``.md`` (YAML front matter), ``.txt``, ``.html`` (main text and metadata from
    trafilatura).
-3. :func:`find_chrome` — web chrome (tickers, menus, share buttons, photo credits, related /
-   most-read blocks, copyright footers, bylines, datelines, markup...) becomes ``Removed`` spans;
-   the same scan infers metadata (outlet, byline, date, title) with its provenance.
+3. :func:`find_chrome` — web chrome (tickers, menus, share buttons, photo credits and
+   captions, related / most-read blocks, copyright footers, bylines, datelines, timestamps,
+   section headings, site notes, markup...) becomes ``Removed`` spans, so that what is left
+   are assertions; the same scan infers metadata (outlet, byline, date, title) with its
+   provenance. Line by line first (each line's shape and the page words of every language's
+   data file, ``chrome:`` in ``lang/data/*.yaml``), then with the page around each line
+   (:func:`_structure`: the head above the first sentence, a heading between paragraphs),
+   asking each line's language whether it has a predicate (kiwi's tags for Korean).
 4. :func:`drop_repeated_lines` (across articles) — boilerplate lines an outlet repeats.
 
-Every regular expression runs on one short line at a time or starts with a literal, so a
-10 MB article or a 1 MB line without a break stays linear.
+Every regular expression runs on one short line (or a line's last 160 characters) at a
+time, or starts with a literal or after a sentence end, so a 10 MB article or a 1 MB line
+without a break stays linear.
 """
 
 from __future__ import annotations
@@ -27,13 +33,16 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Any
 
 import charset_normalizer
 import yaml
 
+from crosscheck import lang
+from crosscheck.lang.base import Language
 from crosscheck.models import Article, MetaValue, Removed
 
 __all__ = [
@@ -52,7 +61,14 @@ REASONS = (
     "front_matter", "markup", "image", "ticker", "nav", "share", "search", "button",
     "photo_credit", "photo_caption", "related", "most_read", "copyright", "subscription",
     "customer_service", "speaker_label", "byline", "dateline", "masthead", "repeated",
+    "timestamp", "heading", "site_note", "duplicate",
 )
+"""``timestamp``: a line of publication dates and times (입력 2025-03-03 10:20, Published: …);
+``dateline``: where and when a report was filed (MILLBROOK --, (부산=한빛통신), Millbrook, Mar 4);
+``heading``: a section heading or label (Key Takeaways, 향후 계획, a Title Case line between
+paragraphs); ``site_note``: the site speaking about the page (a breaking-news notice, a
+summary or translation notice, 다음은 … 전문); ``duplicate``: a line the page prints twice
+(the headline above the story and again as its heading)."""
 
 def _words(s: str) -> frozenset[str]:
     """A set of the whitespace-separated words of ``s``."""
@@ -413,10 +429,15 @@ def _domain_outlet(domain: str) -> str | None:
     return None
 
 
+@cache
+def _squashed_outlets() -> tuple[tuple[str, str], ...]:
+    return tuple((n, q) for n in _KNOWN_OUTLETS if len(q := _squash(n)) >= 3)
+
+
 def _gazetteer_name(s: str) -> str | None:
     """The longest known outlet name occurring in ``s`` (spaces ignored), else None."""
     squashed = _squash(s)
-    hits = [n for n in _KNOWN_OUTLETS if len(_squash(n)) >= 3 and _squash(n) in squashed]
+    hits = [n for n, q in _squashed_outlets() if q in squashed]
     return max(hits, key=len) if hits else None
 
 
@@ -428,11 +449,6 @@ _TERMINAL = re.compile(
     r"(?:다|요|죠|까|오|음|함|임|됨)[.!?]?[\"'”’」』)\]]*$|[.!?][\"'”’」』)\]]*$"
 )
 _KO_SENT_END = re.compile(r"(?:다|요|죠|까)[.!?][\"'”’)]*(?=\s|$)")
-_SPEAKER = re.compile(
-    r"^[<\[【(◀〈]\s*(?:앵\s?커|기\s?자|리\s?포\s?트|인터뷰|앵커\s?멘트|기자\s?멘트|녹취|현장음|싱크|"
-    r"클로징|[가-힣]{2,4}\s?(?:기자|앵커))\s*[>\]】)▶〉]$"
-)
-_SPEAKER_PREFIX = re.compile(r"^[\[【◀〈<]\s?(?:앵\s?커|기\s?자|리포트)\s?[\]】▶〉>]\s*")
 _TICKER_NAMES = (
     r"(?:코스피|코스닥|코스피\s?200|KOSPI|KOSDAQ|나스닥|NASDAQ|Nasdaq|다우|다우존스|Dow|Dow Jones|"
     r"S&P\s?500|니케이|닛케이|Nikkei|상해종합|원/달러|원·달러|달러/원|환율|비트코인|이더리움|"
@@ -448,49 +464,19 @@ _RIGHTS = re.compile(r"무단|재배포|전재|All rights|Copyright|저작권|�
 _EMAIL_AT = re.compile(r"[\w.+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,5}")
 _DOMAIN = re.compile(r"(?:https?://)?(?:www\.)?([a-z0-9-]{2,63}(?:\.[a-z0-9-]{2,63}){1,4})",
                      re.IGNORECASE)
-_DATE_LABELS = re.compile(
-    r"기사\s?입력|최종\s?수정|입력|수정|등록|승인|발행|게재|송고|업데이트|일시|날짜|"
-    r"\b(?:Published|Updated|Posted|Last updated|Date|date|on|at|ET|EST|EDT|PT|PST|PDT|GMT|UTC|"
-    r"KST|Mon|Tue|Wed|Thu|Fri|Sat|Sun|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
-    r"Sunday)\b|\([월화수목금토일]\)|[월화수목금토일]요일"
-)
-_PUBLISH_LABEL = re.compile(r"(?:기사\s?입력|입력|등록|게재|발행|송고|Published|Posted)\s?:?\s?$")
-_DATE_PREFIX = re.compile(r"^\s{0,8}(?:date|Date|DATE|날짜|일시|입력|등록)\s{0,3}:?\s{0,3}")
-_BYLINE_PART = re.compile(
-    r"^(?:[가-힣A-Za-z]{1,10}\s?=\s?)?(?:[가-힣]{1,8}(?:부|팀|국|센터)\s)?"
-    r"(?P<name>[가-힣]{2,4}|[A-Za-z][A-Za-z.\-]{0,20}(?:\s[A-Z][A-Za-z.\-]{0,20}){0,2})\s?"
-    r"(?:선임|수석|전문|객원|인턴|사진|영상|취재)?\s?"
-    r"(?:기자|특파원|논설위원|편집위원|에디터|PD|통신원)"
-    r"(?:\s?[\w.+-]{1,64}@[\w.-]{1,100})?$"
-)
-_BY_EN = re.compile(
-    r"^(?:By|BY|by)\s+(?P<name>[A-Z][\w'.\-]*(?:\s+(?:[A-Z][\w'.\-]*|and|&|de|van|von|der))*"
-    r"(?:\s*,\s*[A-Z][\w'.\-]*(?:\s+(?:[A-Z][\w'.\-]*|and|&))*)*)\s*$"
-)
-_WIRE_KO = re.compile(r"^\s{0,8}\((?P<place>[가-힣]{1,10})=(?P<outlet>[^()=\s][^()=]{0,14})\)\s?"
-                      r"(?:(?P<name>[가-힣]{2,4})\s?(?:기자|특파원)\s?=\s?)?")
-_WIRE_EN = re.compile(r"^\s{0,8}(?P<place>[A-Z][A-Z .,'-]{1,40}?)\s?"
-                      r"(?:,\s?[A-Z][a-z]{2,8}\.? ?\d{0,2}\s?)?"
-                      r"\((?P<outlet>[A-Za-z][A-Za-z .&]{0,29})\)\s?[-—–]{1,2}\s?")
-_CREDIT_LINE = re.compile(
-    r"^[\[(<]?\s?(?:사진|그래픽|자료|영상|출처|사진\s?제공|Photo|Photograph|Image|Graphic|Credit|"
-    r"Source)\s?(?:제공)?\s?[=:/]\s?[^\n]{1,50}?[\])>]?$"
-)
-_CREDIT_INLINE = re.compile(
-    r"[(\[<]\s?(?:사진|그래픽|자료|영상|출처|사진\s?제공|Photo|Image)\s?(?:제공)?\s?[=:]\s?"
-    r"[^()\[\]<>\n]{1,40}[)\]>]"
-)
-_AGENCIES = (
-    r"(?:연합뉴스|뉴시스|뉴스1|AP|AFP|EPA|로이터|Reuters|REUTERS|게티이미지|게티이미지뱅크|"
-    r"Getty Images|AP Photo|공동취재단|사진공동취재단|대통령실|Yonhap|Bloomberg|"
-    r"(?:AP|AFP|EPA|로이터)연합뉴스|연합뉴스TV|[가-힣A-Za-z]{1,12}\s제공)"
-)
-_CAPTION_TAIL = re.compile(rf"(?:[.…]|/)\s?{_AGENCIES}$")
-_CAPTION_EN = re.compile(
-    r"\((?:Photo|Photograph|Image)s?\s?(?:by|:)\s[^()]{1,60}\)$|^(?:Photo|Photograph)s?\s?(?:by|:)\s"
-    r"|[.!?]\s(?:Photo|Photograph|Image)s?\s?(?:by|:)\s[^.]{1,60}$"
-    r"|\b(?:REUTERS|AFP|AP)/[A-Z]"
-)
+_BULLET = re.compile(r"^[•·∙◦‣▪*-]\s+")
+# an enumeration item (never a heading): ▲ A, ① A, • A, ㅇ A, 1) A, 가. A
+_ITEM_MARK = re.compile(r"^(?:[▲△•·∙◦‣▪*ㅇ○●-]|[①-⑳]|\(?\d{1,2}\)|\d{1,2}\.(?!\d)|[가-하]\.\s)")
+_YEAR = re.compile(r"(?:19|20)\d\d")  # every date rule needs a year: a cheap guard first
+_TIME_ONLY = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d)")
+_US_DATE = re.compile(r"(?<!\d)(?:1[0-2]|0?[1-9])/(?:3[01]|[12]\d|0?[1-9])/(?:19|20)\d{2}(?!\d)")
+_SENT_END = re.compile(r"[.!?](?=[\s\"'”’)\]]|$)")
+_ENDS_CLOSED = re.compile(r"[.!?…:。\"'”’」』)\]]$")
+_QUOTES = re.compile(r"[\"'“”‘’「」『』]")
+# a label glued after the last sentence of a line: "… 시설을 늘렸다. 이용 안내:"
+_TRAILING_LABEL = re.compile(r"(?<=[.!?。])\s+(?P<label>[^.!?:\n]{2,40}):$")
+# an ALL-CAPS section label opening a paragraph: "NEXT STEPS: The council …"
+_CAPS_PREFIX = re.compile(r"^(?P<h>[A-Z][A-Z0-9&'’,\- ]{2,80}[A-Z0-9]):\s+(?=[A-Z\"“‘])")
 _RELATED = re.compile(
     r"^(?:관련\s?뉴스|관련\s?기사|관련기사\s?더보기|연관\s?기사|함께\s?볼\s?만한\s?뉴스|추천\s?기사|"
     r"이\s?시각\s?주요뉴스|Related(?:\s(?:articles?|stories|news|coverage|content))?|"
@@ -506,8 +492,6 @@ _MOST_READ = re.compile(
     re.IGNORECASE,
 )
 _MOST_READ_ANY = re.compile(r"가장\s?많이\s?읽힌|많이\s?본\s?뉴스|WEEKLY\s?HOT", re.IGNORECASE)
-_UI_SUFFIX = re.compile(r"(?:더보기|보기|닫기|바로가기|열기|접기|펼치기|전체보기|more|›|»|>)$",
-                        re.IGNORECASE)
 _SUBSCRIBE = re.compile(r"구독|뉴스레터|\bSubscribe\b|\bnewsletter\b|\bSign up\b|알림\s?받기",
                         re.IGNORECASE)
 _SERVICE = re.compile(
@@ -523,24 +507,6 @@ _MASTHEAD_EN = re.compile(
     r"^(?:The\s)?(?:[A-Z][\w&'.-]*\s){0,3}(?:Times|Post|News|Herald|Journal|Daily|Tribune|"
     r"Gazette|Chronicle|Guardian|Telegraph|Observer|Monitor|Star|Examiner|Lantern|Courier)$"
 )
-_NAV_SHARE = _words(
-    "공유 공유하기 url url복사 링크복사 복사 인쇄 프린트 메일 이메일 스크랩 페이스북 트위터 "
-    "카카오톡 카카오스토리 밴드 네이버밴드 텔레그램 글자크기 글씨크기 기사저장 "
-    "share print email e-mail "
-    "facebook twitter x linkedin whatsapp reddit copy link save 가 가+ 가- 좋아요 댓글 "
-    "comments comment"
-)
-_NAV_SEARCH = _words("검색 검색어 search")
-_NAV_BUTTON = _words("버튼 button 닫기 close")
-_NAV_WORDS = _words(
-    "홈 home 메뉴 menu 전체메뉴 top open 로그인 login 회원가입 마이페이지 정치 경제 사회 국제 "
-    "문화 스포츠 연예 오피니언 포토 영상 사설 칼럼 전체기사 라이프 과학 산업 증권 부동산 it "
-    "world business politics opinion sports tech technology science video videos photos photo "
-    "live latest more 더보기 이전 다음 목록 previous next back 이전기사 다음기사 포토뉴스 "
-    "tv 뉴스 news 기사 전체 sections energy economy markets culture health 세계 생활 건강 "
-    "environment lifestyle 경영 금융 산업경제 지역"
-)
-_SECTION_BLOCK = _words("포토 오피니언 영상 포토뉴스 photos photo video videos opinion")
 _MD_HEADING = re.compile(r"^ {0,3}#{1,6}(?:\s+|$)")
 _MD_QUOTE = re.compile(r"^ {0,3}(?:>\s?)+")
 _MD_BULLET = re.compile(r"^\s{0,12}[-*+]\s+")
@@ -550,6 +516,172 @@ _MD_EMPH = re.compile(r"\*\*|__|~~|`")
 _MD_LINK = re.compile(r"(!?)\[([^\[\]\n]{0,500})\]\(([^()\s]{0,2000})(?:\s\"[^\"\n]{0,200}\")?\)")
 _MD_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]{0,15}(?:\s[^<>\n]{0,200})?/?>|<!--[^\n]{0,500}?-->")
 _LINE_BREAKS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+# --------------------------------------------------------------------------------------------
+# The chrome lexicon: each language's page words (crosscheck/lang/data/<code>.yaml, ``chrome:``)
+# compiled into the patterns the line rules use. A page mixes languages (an English credit on a
+# Korean page), so every rule knows every language's words; adding a language's data file adds
+# its words here.
+
+
+def _entry_rx(word: str) -> str:
+    """One data entry as a regex: a space matches optional whitespace (기사 입력, 기사입력)."""
+    return r"\s?".join(re.escape(part) for part in word.split())
+
+
+def _alt(words: Iterable[str]) -> str:
+    """A non-capturing alternation of entries, longest first; never matches when empty."""
+    rxs = sorted({_entry_rx(w) for w in words if w.strip()}, key=lambda r: (-len(r), r))
+    return f"(?:{'|'.join(rxs)})" if rxs else r"(?!x)x"
+
+
+@dataclass(frozen=True)
+class _Lex:
+    """The compiled chrome patterns (see :func:`_lex`)."""
+
+    date_labels: re.Pattern[str]
+    publish_label: re.Pattern[str]
+    date_prefix: re.Pattern[str]
+    byline_part: re.Pattern[str]
+    by_line: re.Pattern[str]
+    by_word: str
+    byline_tail: re.Pattern[str]
+    byline_handover: re.Pattern[str]
+    byline_words: re.Pattern[str]
+    bracket_prefix: re.Pattern[str]
+    bracket_close: re.Pattern[str]
+    wire_ko: re.Pattern[str]
+    wire_en: re.Pattern[str]
+    dateline_line: re.Pattern[str]
+    credit_line: re.Pattern[str]
+    credit_inline: re.Pattern[str]
+    credit_phrase_line: re.Pattern[str]
+    credit_phrase_tail: re.Pattern[str]
+    caption_tail: re.Pattern[str]
+    caption_strong: re.Pattern[str]
+    caption_en: re.Pattern[str]
+    speaker: re.Pattern[str]
+    speaker_prefix: re.Pattern[str]
+    heading_cue: re.Pattern[str]
+    site_self: re.Pattern[str]
+    site_meta: re.Pattern[str]
+    site_lead: re.Pattern[str]
+    site_sentence: re.Pattern[str]
+    ui_suffix: re.Pattern[str]
+    small_words: frozenset[str]
+    nav_share: frozenset[str]
+    nav_search: frozenset[str]
+    nav_button: frozenset[str]
+    nav_words: frozenset[str]
+    section_blocks: frozenset[str]
+
+
+@cache
+def _lex() -> _Lex:
+    """Compile the chrome lexicon of every registered language once per process."""
+    langs = lang.all_languages()
+
+    def words(key: str, spaced: bool | None = None) -> list[str]:
+        return [w for lg in langs if spaced is None or lg.spaced == spaced for w in lg.chrome(key)]
+
+    def alt(key: str) -> str:
+        """Case-insensitive (with word boundaries) for spaced languages, exact otherwise."""
+        parts = []
+        spaced = words(key, True)
+        if spaced:
+            parts.append(rf"(?i:(?<!\w){_alt(spaced)}(?!\w))")
+        glued = words(key, False)
+        if glued:
+            parts.append(_alt(glued))
+        return "(?:" + "|".join(parts) + ")" if parts else r"(?!x)x"
+
+    def folded(key: str) -> frozenset[str]:
+        return frozenset(w.casefold() for w in words(key))
+
+    name = "(?:" + "|".join(f"(?:{p})" for p in words("name_pattern")) + ")"
+    byword, roles, desks = alt("byline_words"), alt("byline_roles"), _alt(words("byline_desks"))
+    email = r"[\w.+-]{1,64}@[\w.-]{1,100}"
+    credit, after, before = alt("credit_words"), alt("credit_after"), alt("credit_before")
+    agencies = alt("agencies")
+    photo = alt("photo_words")
+    wire_caps = "|".join(re.escape(w.upper()) for w in words("agencies") if w.isascii()) or "(?!x)x"
+    speaker = "|".join(r"\s?".join(map(re.escape, w.replace(" ", ""))) for w in
+                       words("speaker_labels"))
+    sp_prefix = "|".join(r"\s?".join(map(re.escape, w.replace(" ", ""))) for w in
+                         words("speaker_prefixes"))
+    months = _alt([k for lg in langs for k in lg.table("months")])
+    joiners = _alt(words("name_joiners"))
+    cap = r"[A-Z][\w'.\-]*"
+    by_name = rf"{cap}(?:\s+(?:{cap}|{joiners}))*"
+    byline = rf"{name}\s?(?:{roles})?\s?{byword}(?:\s?{email})?"
+    phrases = alt("credit_phrases")
+    self_, meta = alt("site_self"), alt("site_meta")
+    return _Lex(
+        date_labels=re.compile(alt("date_labels")),
+        publish_label=re.compile(rf"{alt('publish_labels')}\s?:?\s?$"),
+        date_prefix=re.compile(rf"^\s{{0,8}}{alt('date_prefix_labels')}\s{{0,3}}:?\s{{0,3}}"),
+        byline_part=re.compile(
+            rf"^(?:[^\W\d_]{{1,10}}\s?=\s?)?(?:\w{{1,8}}{desks}\s)?(?P<name>{name})\s?"
+            rf"(?:{roles})?\s?{byword}(?:\s?{email})?$"),
+        by_line=re.compile(rf"^{alt('byline_by')}\s+(?P<name>{by_name}"
+                           rf"(?:\s*,\s*{by_name})*)\s*$"),
+        by_word=alt("byline_by"),
+        byline_tail=re.compile(rf"(?<=[.!?”\"’」』])\s*(?P<b>{byline})$"),
+        byline_handover=re.compile(rf"^(?P<name>{name})\s?(?:{roles})?\s?{byword}{alt('byline_copula')}"
+                                   r"\.?$"),
+        byline_words=re.compile(byword),
+        bracket_prefix=re.compile(r"^[\[【]\s?(?P<inner>[^\[\]【】\n]{1,40}?)\s?[\]】]\s?(?=\S)"),
+        bracket_close=re.compile(rf"^(?P<inner>[^\[\]【】\n]{{1,40}}?{byword})\s?[\]】]\s?(?=\S)"),
+        wire_ko=re.compile(
+            rf"^\s{{0,8}}(?:\((?P<place>[^\W\d_]{{1,10}})=(?P<outlet>[^()=\s][^()=]{{0,14}})\)\s?)?"
+            rf"(?:(?P<name>{name})\s?{byword}\s?=\s?)?"),
+        wire_en=re.compile(
+            rf"^\s{{0,8}}(?P<place>[A-Z][\w.'-]+(?:[ /][A-Z][\w.'-]+){{0,3}})"
+            rf"(?:,\s?(?P<date>(?i:{months})\.?\s\d{{1,2}}(?:,\s?(?:19|20)\d\d)?))?\s?"
+            r"(?:\((?P<outlet>[A-Za-z][A-Za-z .&]{0,29})\))?\s?(?:--|[-—–])\s?(?=\S)"),
+        dateline_line=re.compile(
+            rf"^[A-Z][\w.'-]+(?:[ /][A-Z][\w.'-]+){{0,3}},\s?(?i:{months})\.?\s\d{{1,2}}"
+            r"(?:,\s?(?:19|20)\d\d)?(?:\s?\([A-Za-z .&]{1,30}\))?$"),
+        credit_line=re.compile(
+            rf"^[\[(<]?\s?{credit}\s?(?:{after})?\s?[=:/]\s?[^\n]{{1,50}}?[\])>]?$"),
+        credit_inline=re.compile(
+            rf"[(\[<]\s?{credit}\s?(?:{after})?\s?[=:]\s?[^()\[\]<>\n]{{1,40}}[)\]>]"),
+        credit_phrase_line=re.compile(rf"^\(?\s?{phrases}\s[^()\n]{{1,80}}\)?$"),
+        credit_phrase_tail=re.compile(rf"(?<=[.!?”\"’])\s*\(\s?{phrases}\s[^()\n]{{1,80}}\)$"),
+        caption_tail=re.compile(
+            rf"(?:[.…]|/)\s?(?:{agencies}|\S{{1,12}}\s{after})$"),
+        caption_strong=re.compile(
+            rf"(?:/\s?(?:{before}\s?[^/\n]{{1,40}}|{agencies}|{name}\s?(?:{roles})?\s?{byword})"
+            rf"|(?<=[.…])\s?(?:{before}\s[^/\n.]{{1,40}}|[ⓒ©]\s?[^\s.]{{1,20}})"
+            rf"|(?<=[.…!?\"”])\s?{credit}\s?(?:{after})?\s?[=:]\s?[^\s=:]{{1,25}}(?:\s[^\s=:]{{1,15}})?"
+            rf"|(?<=[.…!?\"”])\s?[(\[][^()\[\]\n]{{0,15}}{alt('credit_tails')}[)\]]"
+            r"|(?<=[.…!?\"”])\s?\[[A-Z][A-Z0-9 .&/'-]{2,40}\])$"),
+        caption_en=re.compile(
+            rf"\({photo}\s?(?:by|:)\s[^()]{{1,60}}\)$|^{photo}\s?(?:by|:)\s"
+            rf"|[.!?]\s{photo}\s?(?:by|:)\s[^.]{{1,60}}$|\b(?:{wire_caps})/[A-Z]"),
+        speaker=re.compile(
+            rf"^[<\[【(◀〈]\s*(?:{speaker}|{name}\s?(?:{speaker})|{name}\s?/\s?[^\[\]<>【】/]{{1,25}})"
+            r"\s*[>\]】)▶〉]$"),
+        speaker_prefix=re.compile(rf"^[\[【◀〈<]\s?(?:{sp_prefix})\s?[\]】▶〉>]\s*"),
+        heading_cue=re.compile(
+            r"^(?:[\[(]?(?:[IVXLC]{1,5}|\d{1,2}|[^\W\d_])[.)\]]\s?|[□■◆◇○●▶▷◎#*-]\s?)?"
+            rf"{alt('heading_words')}\s?[:?]?$"),
+        site_self=re.compile(self_),
+        site_meta=re.compile(meta),
+        site_lead=re.compile(rf"^\s?{alt('site_lead')}"),
+        site_sentence=re.compile(
+            rf"(?:^|(?<=[.!?]))\s*(?P<n>{alt('site_lead')}[^.!?\n]{{0,100}}?{meta}"
+            r"[^.!?\n]{0,30}[.!?:])"),
+        ui_suffix=re.compile(rf"(?i:{_alt(words('ui_suffixes'))})$"),
+        small_words=folded("heading_small_words"),
+        nav_share=folded("nav_share"),
+        nav_search=folded("nav_search"),
+        nav_button=folded("nav_button"),
+        nav_words=folded("nav_words"),
+        section_blocks=folded("nav_section_blocks"),
+    )
+
 
 
 def _is_sentence(s: str) -> bool:
@@ -574,14 +706,16 @@ def _nav_reason(s: str) -> str | None:
     toks = [t for t in re.split(r"[\s·|/>›»,:()\[\]]+", s.casefold()) if t]
     if not toks:
         return "nav" if s.strip("-+|/·•") == "" else None
-    vocab = _NAV_SHARE | _NAV_SEARCH | _NAV_BUTTON | _NAV_WORDS
+    lex = _lex()
+    vocab = lex.nav_share | lex.nav_search | lex.nav_button | lex.nav_words
     if not all(t in vocab or t in "-+" for t in toks):
         return None
-    if (any(t in _NAV_SHARE for t in toks) and len(toks) > 1) or toks[0] in _NAV_SHARE - {"x"}:
+    if (any(t in lex.nav_share for t in toks) and len(toks) > 1) or (
+            toks[0] in lex.nav_share and toks[0] != "x"):
         return "share"
-    if any(t in _NAV_SEARCH for t in toks):
+    if any(t in lex.nav_search for t in toks):
         return "search"
-    if any(t in _NAV_BUTTON for t in toks):
+    if any(t in lex.nav_button for t in toks):
         return "button"
     return "nav"
 
@@ -622,6 +756,7 @@ class _Scan:
 
     spans: list[Removed] = field(default_factory=list)
     cands: list[tuple[str, int, MetaValue]] = field(default_factory=list)
+    outlets: tuple[str, ...] = ()  # names the article is known by (front matter, copyright)
 
     def meta(self, name: str, priority: int, value: str, source: str,
              start: int | None = None, end: int | None = None) -> None:
@@ -651,10 +786,11 @@ _P_FRONT, _P_HTML, _P_COPY, _P_MAST, _P_LINE, _P_WIRE, _P_EMAIL, _P_FOOT, _P_FIR
 def _classify(ln: _Line, scan: _Scan, head: bool) -> None:
     """Decide whether one short line is chrome, recording metadata found in it."""
     s = ln.s
-    if s.startswith("![") and s.endswith(")") and "](" in s:
+    lex = _lex()
+    if s.startswith("![") and "](" in s and s.rstrip(" |").endswith(")"):
         ln.reason = "image"
         return
-    if _SPEAKER.match(s):
+    if lex.speaker.match(s):
         ln.reason = "speaker_label"
         return
     if _TICKER.match(s):
@@ -678,21 +814,31 @@ def _classify(ln: _Line, scan: _Scan, head: bool) -> None:
     if _RELATED.match(s):
         ln.reason = ln.block = "related"
         return
+    u = _unbullet(s)
     if _dateline(ln, scan):
         return
-    if _byline(s, ln, scan):
+    if _byline(u, ln, scan):
         return
-    if _CREDIT_LINE.match(s) or (len(s) <= 120 and (_CAPTION_TAIL.search(s) or
-                                                    _CAPTION_EN.search(s))):
-        ln.reason = "photo_credit" if _CREDIT_LINE.match(s) else "photo_caption"
+    if lex.byline_handover.match(u) or lex.credit_phrase_line.match(u):
+        ln.reason = "byline"
+        m = lex.byline_handover.match(u)
+        if m:
+            scan.meta("byline", _P_LINE - 1, m.group("name"), "byline_line", ln.start, ln.end)
         return
-    nav = _nav_reason(s)
+    if lex.credit_line.match(s) or (len(s) <= 120 and (lex.caption_tail.search(s) or
+                                                       lex.caption_en.search(s))):
+        ln.reason = "photo_credit" if lex.credit_line.match(s) else "photo_caption"
+        return
+    if len(u) <= 60 and lex.heading_cue.match(u):
+        ln.reason = "heading"
+        return
+    nav = _nav_reason(u)
     if nav:
         ln.reason = nav
-        if s.casefold() in _SECTION_BLOCK:
+        if u.casefold() in lex.section_blocks:
             ln.block = "nav"
         return
-    if len(s) <= 40 and not _is_sentence(s) and _UI_SUFFIX.search(s):
+    if len(s) <= 40 and not _is_sentence(s) and lex.ui_suffix.search(s):
         ln.reason = "nav"
         return
     if len(s) <= 80 and _SUBSCRIBE.search(s) and not _is_sentence(s):
@@ -717,34 +863,66 @@ def _emails(s: str, scan: _Scan, ln: _Line) -> None:
                       ln.start + m.start(), ln.start + m.end())
 
 
-def _dateline(ln: _Line, scan: _Scan) -> bool:
-    """A line made only of dates, date labels and e-mail addresses (or a byline plus those)."""
-    s = ln.s
-    if len(s) > 160:
-        return False
-    dates = _find_dates(s)
-    if not dates:
-        return False
+def _date_residual(s: str, dates: Iterable[tuple[int, int]]) -> str:
+    """What is left of a short string without its dates, times, e-mail addresses, date labels
+    and separators."""
     residual = s
-    for a, b, _ in reversed(dates):
+    for a, b in sorted(dates, reverse=True):
         residual = residual[:a] + " " + residual[b:]
     residual = _EMAIL_AT.sub(" ", residual)
-    residual = _DATE_LABELS.sub(" ", residual)
-    residual = re.sub(r"[\s|:·,()\[\]/\-–—~]+", " ", residual).strip()
-    if residual and not _BYLINE_PART.match(residual) and not _BY_EN.match(residual):
+    residual = _TIME_ONLY.sub(" ", residual)
+    residual = _lex().date_labels.sub(" ", residual)
+    return re.sub(r"[\s|:·,()\[\]/\-–—~.]+", " ", residual).strip()
+
+
+def _dateline(ln: _Line, scan: _Scan) -> bool:
+    """A line of dates, times, their labels and e-mail addresses: a timestamp (입력 2025-03-03
+    10:20 | 수정 …, Published: 04 Mar. 2026, 2026.03.04. 오전 10:15.), also with a section or
+    issuer word (2026-03-04 10:15 사회) or as cells (3/4/2026 | Press release | …); with a
+    byline, a byline. A place and its date ("Seoul, Dec 7") is a dateline."""
+    off = len(ln.s) - len(_unbullet(ln.s))
+    s = ln.s[off:]
+    if len(s) > 160:
         return False
-    pick = dates[0]
-    for d in dates:
-        if _PUBLISH_LABEL.search(s[: d[0]]):
-            pick = d
-            break
-    scan.meta("published", _P_LINE, pick[2], "dateline", ln.start + pick[0], ln.start + pick[1])
+    lex = _lex()
+    if not _YEAR.search(s):
+        if lex.dateline_line.match(s):
+            ln.reason = "dateline"
+            return True
+        return False
+    if lex.dateline_line.match(s):
+        ln.reason = "dateline"
+        return True
+    dates = _find_dates(s)
+    us = [m.span() for m in _US_DATE.finditer(s)]
+    if not dates and not us:
+        return False
+    residual = _date_residual(s, [*((a, b) for a, b, _ in dates), *us])
+    unby = re.sub(rf"^{lex.by_word}\s+", "", residual)
+    byline = bool(residual) and bool(lex.byline_part.match(unby) or lex.by_line.match(residual))
+    if residual and not byline:
+        cells = [c.strip() for c in s.split("|") if c.strip()]
+        celled = len(cells) >= 2 and all(
+            _find_dates(c) or _US_DATE.search(c) or (len(c.split()) <= 4 and not _is_sentence(c))
+            for c in cells)
+        short = (len(residual.split()) <= 2 and len(residual) <= 24 and not _is_sentence(s)
+                 and not re.search(r"\d", residual) and not _statements([residual])[0])
+        if not (celled or short):
+            return False
+    if dates:
+        pick = dates[0]
+        for d in dates:
+            if lex.publish_label.search(s[: d[0]]):
+                pick = d
+                break
+        scan.meta("published", _P_LINE, pick[2], "dateline", ln.start + off + pick[0],
+                  ln.start + off + pick[1])
     _emails(s, scan, ln)
-    if residual:
-        _byline(residual, ln, scan, whole=False)
+    if byline:
+        _byline(unby, ln, scan, whole=False)
         ln.reason = "byline"
     else:
-        ln.reason = "dateline"
+        ln.reason = "timestamp"
     return True
 
 
@@ -752,13 +930,14 @@ def _byline(s: str, ln: _Line, scan: _Scan, whole: bool = True) -> bool:
     """A byline line: "김철수 기자", "경주=… 기자, 워싱턴=… 특파원", "By Jane Doe"."""
     if len(s) > 120:
         return False
+    lex = _lex()
     names: list[str] = []
-    m_en = _BY_EN.match(s)
+    m_en = lex.by_line.match(s)
     if m_en:
         names.append(m_en.group("name"))
     else:
         for part in re.split(r"\s?[,·/]\s?", s):
-            m = _BYLINE_PART.match(part.strip())
+            m = lex.byline_part.match(part.strip())
             if not m:
                 return False
             names.append(m.group("name"))
@@ -776,13 +955,94 @@ def _is_menu_token(s: str) -> bool:
     return len(s) <= 10 and " " not in s and not _TERMINAL.search(s)
 
 
+def _line_prefix(s: str, base: int, scan: _Scan) -> None:
+    """Bylines, wire datelines and section labels glued before a line's first sentence:
+    "[Harbor Wire= Tom Reed] …", "[한빛경제ㅣ박하늘 기자] …", "(부산=한빛통신) 김철수 기자 = …",
+    "김철수 기자 = …", "MILLBROOK -- …", "MILLBROOK (Harbor Wire) - …", "NEXT STEPS: …"."""
+    lex = _lex()
+    spans = scan.spans
+    pos = 0
+    b = lex.bracket_prefix.match(s)
+    if not (b and _bracket_byline(b.group("inner"), _outlet_keys(scan.outlets))):
+        b = lex.bracket_close.match(s)  # "… 기자] 본문": the bracket opened on a line above
+    if b and len(s) - b.end() >= 15:
+        end = s.rindex("]", 0, b.end()) + 1 if "]" in s[: b.end()] else b.end()
+        spans.append(Removed(base, base + end, "byline"))
+        name = _bracket_name(b.group("inner"))
+        if name:
+            scan.meta("byline", _P_LINE - 1, name, "byline_line", base, base + end)
+        pos = b.end()
+    rest = s[pos:pos + 160]
+    w = lex.wire_ko.match(rest)
+    if w and w.end() > 0 and (w.group("place") or w.group("name")) and len(s) - pos - w.end() >= 10:
+        spans.append(Removed(base + pos, base + pos + len(rest[:w.end()].rstrip()), "dateline"))
+        if w.group("outlet"):
+            outlet = w.group("outlet").strip()
+            scan.meta("outlet", _P_WIRE, _gazetteer_name(outlet) or outlet, "dateline",
+                      base + pos + w.start("outlet"), base + pos + w.end("outlet"))
+        if w.group("name"):
+            scan.meta("byline", _P_LINE - 1, w.group("name"), "dateline")
+        return
+    w = lex.wire_en.match(rest)
+    if w:
+        place = w.group("place")
+        caps = place.upper() == place and sum(ch.isalpha() for ch in place) >= 3
+        if caps or w.group("date") or w.group("outlet"):
+            spans.append(Removed(base + pos, base + pos + len(rest[:w.end()].rstrip()),
+                                 "dateline"))
+            if w.group("outlet"):
+                outlet = w.group("outlet").strip()
+                scan.meta("outlet", _P_WIRE, _gazetteer_name(outlet) or outlet, "dateline",
+                          base + pos + w.start("outlet"), base + pos + w.end("outlet"))
+            return
+    c = _CAPS_PREFIX.match(rest)
+    if c and len(c.group("h").split()) >= 2:
+        spans.append(Removed(base + pos, base + pos + c.end("h") + 1, "heading"))
+
+
+def _line_tail(s: str, base: int, scan: _Scan, ln: _Line) -> None:
+    """Chrome glued after a line's last sentence: a photo credit ("… / Courtesy of Tom Reed"), a
+    byline ("…밝혔다.김철수 기자"), a sourcing credit ("(Reporting by …)"), a label that
+    introduces the next line ("… 정비. AI 인재 프로그램:"), a timestamp."""
+    lex = _lex()
+    spans = scan.spans
+    off = max(0, len(s) - 160)
+    m = lex.caption_strong.search(s, off)
+    if m:
+        a = m.start() + len(m.group(0)) - len(m.group(0).lstrip())
+        spans.append(Removed(base + a, base + len(s), "photo_credit"))
+        return
+    m = lex.byline_tail.search(s, off)
+    if m:
+        spans.append(Removed(base + m.start("b"), base + len(s), "byline"))
+        bm = lex.byline_part.match(m.group("b"))
+        if bm:
+            scan.meta("byline", _P_LINE - 1, bm.group("name"), "byline_line", base + m.start("b"),
+                      base + len(s))
+        return
+    m = lex.credit_phrase_tail.search(s, off)
+    if m:
+        a = m.start() + len(m.group(0)) - len(m.group(0).lstrip())
+        spans.append(Removed(base + a, base + len(s), "byline"))
+        return
+    m = _TRAILING_LABEL.search(s, off)
+    if m and not _statements([m.group("label")])[0] and (
+            not lang.for_text(m.group("label")).spaced or _english_heading(m.group("label"),
+                                                                           lex)):
+        spans.append(Removed(base + m.start("label"), base + len(s), "heading"))
+        return
+    _timestamp_tail(s, base, scan, ln)
+
+
 def _inline(ln: _Line, text: str, fmt: str, scan: _Scan, first_body: bool) -> None:
-    """Spans inside a kept line: date/wire prefixes, speaker prefixes, credits, markup."""
+    """Spans inside a kept line: date/wire/byline prefixes and tails, speaker prefixes,
+    credits, site notes inside a paragraph, markup."""
     s = text[ln.start:ln.end]
     base = ln.start
     spans = scan.spans
+    lex = _lex()
     if first_body:
-        m = _DATE_PREFIX.match(s)
+        m = lex.date_prefix.match(s)
         if m:
             dates = _find_dates(s[m.end(): m.end() + 40])
             if dates and dates[0][0] == 0:
@@ -790,22 +1050,13 @@ def _inline(ln: _Line, text: str, fmt: str, scan: _Scan, first_body: bool) -> No
                 scan.meta("published", _P_LINE, dates[0][2], "dateline", base + m.end(),
                           base + end)
                 spans.append(Removed(base, base + end, "dateline"))
-        for rx in (_WIRE_KO, _WIRE_EN):
-            w = rx.match(s[:120])
-            if w:
-                spans.append(Removed(base, base + w.end(), "dateline"))
-                outlet = w.group("outlet").strip()
-                scan.meta("outlet", _P_WIRE, _gazetteer_name(outlet) or outlet, "dateline",
-                          base + w.start("outlet"), base + w.end("outlet"))
-                if "name" in w.groupdict() and w.group("name"):
-                    scan.meta("byline", _P_LINE - 1, w.group("name"), "dateline")
-                break
-    m = _SPEAKER_PREFIX.match(s)
+    _line_prefix(s, base, scan)
+    m = lex.speaker_prefix.match(s)
     if m:
         spans.append(Removed(base, base + m.end(), "speaker_label"))
     credit_at = s.find("사진") if "사진" in s else -1
     if credit_at >= 0 or "(Photo" in s or "제공" in s or "자료" in s or "출처" in s:
-        credits = list(_CREDIT_INLINE.finditer(s))
+        credits = list(lex.credit_inline.finditer(s))
         if credits:
             rest = "".join(s[a:b] for a, b in zip(
                 [0, *(c.end() for c in credits)], [*(c.start() for c in credits), len(s)],
@@ -817,6 +1068,10 @@ def _inline(ln: _Line, text: str, fmt: str, scan: _Scan, first_body: bool) -> No
                 return
             for c in credits:
                 spans.append(Removed(base + c.start(), base + c.end(), "photo_credit"))
+    _line_tail(s, base, scan, ln)
+    if len(s) <= 50_000:
+        for sm in lex.site_sentence.finditer(s):
+            spans.append(Removed(base + sm.start("n"), base + sm.end("n"), "site_note"))
     if "](" in s:
         for lk in _MD_LINK.finditer(s):
             if lk.group(1):  # inline image
@@ -846,15 +1101,242 @@ def _inline(ln: _Line, text: str, fmt: str, scan: _Scan, first_body: bool) -> No
             spans.append(Removed(base + m.start(), base + m.end(), "markup"))
 
 
-def _scan_text(text: str, language: str, start: int = 0, fmt: str = "txt") -> _Scan:
-    """Classify every line of ``text[start:]``: chrome spans plus metadata candidates."""
-    scan = _Scan()
+def _unbullet(s: str) -> str:
+    """A line without its leading bullet (• 김철수 기자, - 입력 2025-…)."""
+    return _BULLET.sub("", s, count=1)
+
+
+def _reads_as_body(s: str) -> bool:
+    """A line of running text: a sentence, or a long line."""
+    return _is_sentence(s) or len(s) >= 120
+
+
+def _sentence_count(s: str) -> int:
+    """Sentence ends (./!/? before a space or the end) in a short string."""
+    return len(_SENT_END.findall(s.strip()))
+
+
+def _statements(texts: Sequence[str]) -> list[bool]:
+    """Which short lines read as statements (a finite predicate or sentence punctuation),
+    each asked of its own language (kiwi for Korean)."""
+    groups: dict[str, tuple[Language, list[str]]] = {}
+    for t in dict.fromkeys(texts):  # pages repeat their labels: each text asked once
+        lg = lang.for_text(t)
+        groups.setdefault(lg.code, (lg, []))[1].append(t)
+    got: dict[str, bool] = {}
+    for lg, group in groups.values():
+        got.update(zip(group, lg.statements(group), strict=True))
+    return [got[t] for t in texts]
+
+
+def _caption(s: str) -> str | None:
+    """"photo_caption" for a line that ends in an explicit photo credit after at most two
+    sentences: "… 테이프를 자르고 있다. 사진=한빛통신", "… on Tuesday. / Courtesy of Tom Reed",
+    "… 인사하고 있다. /박하늘 기자", "… in Millbrook. [POOL PHOTO]", "… 도서관 전경. ⓒ 한빛시"."""
+    if len(s) > 2 * _SHORT:
+        return None
+    off = max(0, len(s) - 160)
+    m = _lex().caption_strong.search(s, off)
+    if not m:
+        return None
+    rest = s[: m.start()].strip()
+    rights = ("ⓒ" in m.group(0) or "©" in m.group(0)) and _RIGHTS.search(s)
+    if not rest or len(rest) > 350 or _sentence_count(rest) > 2 or rights:
+        return None
+    return "photo_caption"
+
+
+def _outlet_keys(names: Iterable[str]) -> set[str]:
+    """Squashed forms of known outlet names, with and without their parenthetical
+    ("Millbrook Ledger (via a reprint site)" -> millbrookledger, viaareprintsite)."""
+    keys: set[str] = set()
+    for name in names:
+        keys.add(_squash(name))
+        keys.add(_squash(re.sub(r"\([^()]*\)", "", name)))
+        keys.update(_squash(p) for p in re.findall(r"\(([^()]*)\)", name))
+    return {k for k in keys if len(k) >= 3}
+
+
+def _bracket_byline(inner: str, outlets: set[str]) -> bool:
+    """Is ``[inner]`` before a paragraph a byline or an outlet tag ([Harbor Wire= Tom Reed],
+    [한빛경제ㅣ박하늘 기자], [한빛일보]) rather than a label of the story ([속보], [종합])?"""
+    inner = inner.strip()
+    if "=" in inner or _lex().byline_words.search(inner):
+        return True
+    q = _squash(inner)
+    gname = _gazetteer_name(inner)
+    return bool(q) and bool(_MASTHEAD_KO.match(inner) or _MASTHEAD_EN.match(inner)
+                            or q in outlets or (gname and _squash(gname) == q))
+
+
+def _bracket_name(inner: str) -> str | None:
+    """The reporter named in a bracketed byline: the last part, without the byline word."""
+    part = re.split(r"[=ㅣ|/·]", inner)[-1].strip()
+    m = _lex().byline_part.match(part)
+    if m:
+        return m.group("name")
+    return part if "=" in inner and 0 < len(part.split()) <= 3 else None
+
+
+def _english_heading(s: str, lex: _Lex) -> bool:
+    """An English line shaped like a heading: Title Case or ALL CAPS, a short question, or a
+    short sentence-case phrase that ends in a content word ("Timeline of the
+    repairs"); a colon-ended line only in Title Case or capitals (not "He said:")."""
+    words = re.findall(r"[^\W_][\w'’.&-]*", s)
+    if not words:
+        return False
+    caps = s.upper() == s and any(ch.isalpha() for ch in s)
+    content = [w for w in words if w.casefold() not in lex.small_words]
+    title = bool(content) and all(w[0].isupper() or w[0].isdigit() for w in content)
+    if caps or title:
+        return True
+    if s.endswith(":"):
+        return False
+    if s.endswith("?"):
+        return len(words) <= 8
+    return (len(words) <= 8 and words[0][0].isupper() and not re.search(r"\d", s)
+            and words[-1].casefold() not in lex.small_words)
+
+
+def _heading_shape(s: str) -> bool:
+    """Short, not an enumeration item, not cut off or continued (no final comma or dash)."""
+    return (len(s) <= 80 and len(s.split()) <= 12 and not _ITEM_MARK.match(s)
+            and not s.endswith((",", ";", "…", "-", "·", "、", "."))
+            and s[0] not in "”’」』)]")
+
+
+def _structure(lines: list[_Line], scan: _Scan) -> None:
+    """Whole-line decisions that need the page around a line.
+
+    The *head* is what comes before the first line of running text (title, decks, page
+    labels); the *body* runs from there on. In the head: short labels without a predicate
+    (본문 영역, Site Map), the outlet's own name, a list of three or more bulleted headlines
+    above the story's own, and repeats of the title go; the title and decks stay (they
+    state the story). Anywhere: a site note (a line about the page itself) in the
+    head, as the last line, or opening with its cue (다음은 … 전문, This is a breaking news
+    story…); an exact repeat of a non-sentence line. In the body: a section heading — a short
+    line without a predicate (or a short question) standing between running text and the
+    paragraph it introduces.
+    """
+    lex = _lex()
+    kept = [(i, ln) for i, ln in enumerate(lines) if ln.reason is None]
+    if not kept:
+        return
+
+    def site_cues(s: str) -> bool:
+        return len(s) <= 2 * _SHORT and bool(lex.site_self.search(s)) and bool(
+            lex.site_meta.search(s))
+
+    first = next((k for k, (_, ln) in enumerate(kept)
+                  if _reads_as_body(ln.s) and not site_cues(ln.s)), len(kept))
+    for k, (_, ln) in enumerate(kept):
+        if site_cues(ln.s) and _sentence_count(ln.s) <= 3 and (
+                k < first or k == len(kept) - 1 or lex.site_lead.match(ln.s)):
+            ln.reason = "site_note"
+    # repeats of a non-sentence line (the headline printed twice, a title over its translation)
+    seen: set[str] = set()
+    head: list[str] = []
+    for k, (_, ln) in enumerate(kept):
+        if ln.reason or _reads_as_body(ln.s) or len(ln.s) > 200:
+            continue
+        q = _squash(ln.s)
+        if len(q) < 8:
+            continue
+        if q in seen or (k < first and any(q in h for h in head[:40])):
+            ln.reason = "duplicate"
+            continue
+        seen.add(q)
+        if k < first:
+            head.append(q)
+    # the head: link lists, the outlet's name, short labels
+    head_lines = [ln for _, ln in kept[:first] if ln.reason is None]
+    run: list[_Line] = []
+    for hl in head_lines:  # headlines of other stories above this one's headline
+        if not _BULLET.match(hl.s) or _SENT_END.search(hl.s[-2:]):
+            break  # bullets under the headline are its decks
+        run.append(hl)
+    if len(run) >= 3:
+        for r in run:
+            r.reason = "related"
+    outlets = _outlet_keys(scan.outlets)
+    labels: list[_Line] = []
+    for hl in head_lines:
+        if hl.reason is None and _squash(hl.s) in outlets:
+            hl.reason = "masthead"
+            scan.meta("outlet", _P_MAST, hl.s, "masthead", hl.start, hl.end)
+        elif (hl.reason is None and len(hl.s.split()) <= 2 and len(hl.s) <= 12
+              and not re.search(r"\d", hl.s) and not _QUOTES.search(hl.s)):
+            labels.append(hl)
+    for hl, stated in zip(labels, _statements([hl.s for hl in labels]), strict=True):
+        if not stated:
+            hl.reason = "nav"
+    # the body: section headings
+    cands = [k for k in range(first + 1, len(kept))
+             if kept[k][1].reason is None and _heading_shape(kept[k][1].s)]
+    stated_of = dict(zip(cands, _statements([kept[k][1].s for k in cands]), strict=True))
+    for k in cands:
+        i, ln = kept[k]
+        s = ln.s
+        question = s.endswith(("?", "？")) and len(s.split()) <= 8 and not _QUOTES.search(s)
+        if stated_of[k] and not question:
+            continue
+        lg = lang.for_text(s)
+        if lg.spaced and not _english_heading(s, lex):
+            continue
+        if i + 1 < len(lines) and lines[i + 1].reason == "speaker_label":
+            continue  # a presenter's question before the reporter's answer
+        j = k + 1
+        while j < len(kept) and kept[j][1].reason is not None:
+            j += 1
+        nxt = kept[j][1] if j < len(kept) else None
+        if nxt is None or not (_reads_as_body(nxt.s) or len(nxt.s) >= 1.5 * len(s)
+                               or _ITEM_MARK.match(nxt.s)):
+            continue
+        prv = kept[k - 1][1]
+        if prv.reason is None and not _ENDS_CLOSED.search(prv.s):
+            continue  # the line goes on from an unfinished one
+        ln.reason = "heading"
+
+
+def _timestamp_tail(s: str, base: int, scan: _Scan, ln: _Line) -> None:
+    """A timestamp (and byline) after the last sentence of a line: "Headline. March. 4, 2026
+    10:15. by 김철수기자 kim@example.com." -> the part from the date on is removed."""
+    if len(s) > _SHORT or not _YEAR.search(s):
+        return
+    for a, _b, iso in _find_dates(s):
+        if a == 0 or not re.search(r"[.!?][\"'”’)]*\s+$", s[:a]):
+            continue
+        residual = _date_residual(s[a:], [(0, _b - a)])
+        lex = _lex()
+        unby = re.sub(rf"^{lex.by_word}\s+", "", residual)
+        if residual and not (lex.byline_part.match(unby) or lex.by_line.match(residual)):
+            continue
+        scan.spans.append(Removed(base + a, base + len(s), "timestamp"))
+        scan.meta("published", _P_LINE, iso, "dateline", base + a, base + _b)
+        if residual:
+            _byline(unby, ln, scan, whole=False)
+        return
+
+
+def _scan_text(text: str, language: str, start: int = 0, fmt: str = "txt",
+               outlets: Sequence[str] = ()) -> _Scan:
+    """Classify every line of ``text[start:]``: chrome spans plus metadata candidates.
+
+    ``outlets`` are names the article is already known by (front matter, HTML metadata): a
+    head line that only names the outlet is its masthead, a bracketed outlet before the
+    first sentence its tag.
+    """
+    scan = _Scan(outlets=tuple(outlets))
     lines = list(_iter_lines(text, start))
     for i, ln in enumerate(lines):
+        if len(ln.s) <= _SHORT and fmt == "md" and (_MD_HR.match(ln.s) or _MD_REFDEF.match(ln.s)):
+            ln.reason = "markup"
+            continue
+        caption = _caption(ln.s)
+        if caption:
+            ln.reason = caption
+            continue
         if len(ln.s) <= _SHORT:
-            if fmt == "md" and (_MD_HR.match(ln.s) or _MD_REFDEF.match(ln.s)):
-                ln.reason = "markup"
-                continue
             _classify(ln, scan, head=i < 3)
     # Menus: three or more single-token lines in a row.
     run: list[_Line] = []
@@ -888,6 +1370,8 @@ def _scan_text(text: str, language: str, start: int = 0, fmt: str = "txt") -> _S
             domain_map[dom.removeprefix("www.")] = outlet
     copy_names = [mv.value for n, _, mv in scan.cands if n == "outlet" and mv.source ==
                   "copyright_line"]
+    scan.outlets = (*scan.outlets, *copy_names)
+    _structure(lines, scan)
     for _name, _, mv in [c for c in scan.cands if c[0] == "email_domain"]:
         dom = mv.value
         readable: str | None = domain_map.get(dom) or next(
@@ -1205,7 +1689,8 @@ def parse_article(path: str, data: bytes, article_id: str) -> Article:
             if not text[body_start:].strip():
                 raise IngestError(path, "no article text after the front matter")
     language_hint = detect_language(text[body_start:])
-    body_scan = _scan_text(text, language_hint, body_start, fmt)
+    known = [mv.value for name, _, mv in scan.cands if name == "outlet"]
+    body_scan = _scan_text(text, language_hint, body_start, fmt, known)
     scan.cands.extend(body_scan.cands)
     spans.extend(body_scan.spans)
     meta = _pick(scan.cands)

@@ -7,7 +7,9 @@ Order of work, per article:
 3. clauses: a Korean compound sentence is cut after a connective ending (-고, -며, -면서,
    -지만 ...) that stands outside quotation marks and joins two full clauses; an English
    sentence is cut at ``;``. The subject of the first clause is carried to the later ones;
-4. enumerations: ``▲``/``①``/bullet items become claims of their own.
+4. enumerations: ``▲``/``①`` items become claims of their own when they stand alone (no
+   lead-in, or a predicate in each item); items of a lead-in (유출된 정보는 ▲이름 ▲이메일 등이다)
+   stay in its claim.
 
 Every claim satisfies ``article.text[claim.start:claim.end] == claim.text``.
 """
@@ -128,17 +130,26 @@ def _all_sentences(
                 yield s, e, toks, lg
 
 
-def _enum_cuts(text: str, start: int, end: int) -> list[int]:
-    """Offsets of the 2nd, 3rd ... enumeration marks of a sentence (▲A ▲B ▲C)."""
+def _enum_cuts(text: str, start: int, end: int, toks: tuple[Token, ...], lg: Language
+               ) -> list[int]:
+    """Offsets of the 2nd, 3rd ... enumeration marks of a sentence (▲A ▲B ▲C) where its
+    items stand alone: a list without a lead-in (a line of ▲A ▲B), or items that each have a
+    predicate of their own (▲공장을 짓고 ▲인력을 뽑는다). Items that the sentence's lead-in and
+    verb complete (유출된 정보는 ▲이름 ▲이메일 등이다) stay in one claim with them: cut off,
+    "▲이메일" states nothing, and the claim before it loses its verb."""
     marks = [m.start() for m in _ENUM_MARK.finditer(text, start, end)]
     if len(marks) < 2:
+        return []
+    if text[start:marks[0]].strip() and not all(
+            lg.has_predicate(text, a, b, toks) for a, b in pairwise(marks)):
         return []
     return [m for m in marks[1:] if m - start >= 2]
 
 
 def _pieces(text: str, start: int, end: int, toks: tuple[Token, ...], lg: Language
             ) -> list[_Piece]:
-    cuts = sorted(set(lg.clause_cuts(text, start, end, toks)) | set(_enum_cuts(text, start, end)))
+    cuts = sorted(set(lg.clause_cuts(text, start, end, toks))
+                  | set(_enum_cuts(text, start, end, toks, lg)))
     bounds = [start, *[c for c in cuts if start < c < end], end]
     subject = lg.subject_of(text, start, toks) if toks else None
     out: list[_Piece] = []

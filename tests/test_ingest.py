@@ -209,7 +209,7 @@ class TestChrome:
         assert r["봄꽃 축제 일정 발표"] == "most_read"
         assert r["고객센터"] == "customer_service"
         assert r["이도윤 기자"] == "byline"
-        assert r["입력 2025-03-03 10:20   수정 2025-03-03 11:05"] == "dateline"
+        assert r["입력 2025-03-03 10:20   수정 2025-03-03 11:05"] == "timestamp"
         kept = kept_lines(art)
         assert kept[0] == "한빛시, 12만 권 규모 공공도서관 문 열어"
         for line in KO_BODY.splitlines():
@@ -269,6 +269,239 @@ class TestChrome:
         assert spans == sorted(spans, key=lambda r: r.start)
         assert all(KO_ARTICLE[r.start:r.end].strip() == KO_ARTICLE[r.start:r.end] for r in spans)
         assert KO_ARTICLE[spans[0].start:spans[0].end] == "코스피"
+
+
+class TestClaimsAreAssertions:
+    """Issue 15: bylines, credits, captions, headings, datelines, timestamps and site notes are
+    removed with their reason; the sentences around them stay. Every example is invented."""
+
+    KO_STORY = (
+        "한빛시, 새 도서관 문 열어\n\n"
+        "열람실 300석 규모\n\n"
+        "[한빛경제= 박하늘 기자] 한빛시는 3일 시청 앞에서 새 도서관 개관식을 열었다고 밝혔다.\n\n"
+        "도서관은 지상 5층 규모로 장서 12만 권을 갖췄으며 총사업비 340억원이 들었다.\n\n"
+        "개관식에서 시장이 테이프를 자르고 있다. 사진=한빛통신\n\n"
+        "운영 시간과 이용 방법\n\n"
+        "도서관은 매일 오전 9시부터 오후 10시까지 문을 열고 월요일에는 쉰다고 시는 설명했다.\n\n"
+        "시는 내년까지 분관 두 곳을 더 열 계획이라고 덧붙였다.박하늘 기자\n"
+    )
+
+    def test_bracketed_byline_before_the_first_sentence_is_cut_off(self) -> None:
+        """"[Outlet= Name 기자] sentence": the bracket is a byline span; the sentence stays."""
+        art = parse_article("k.txt", self.KO_STORY.encode(), "k")
+        assert reasons(art)["[한빛경제= 박하늘 기자]"] == "byline"
+        assert "한빛시는 3일 시청 앞에서 새 도서관 개관식을 열었다고 밝혔다." in kept_lines(art)
+        assert art.byline == "박하늘"
+        unopened = "세종=박하늘 기자] 한빛시는 3일 새 도서관을 열었다고 밝혔다.\n"
+        art = parse_article("u.txt", unopened.encode(), "u")
+        assert reasons(art)["세종=박하늘 기자]"] == "byline"
+        assert kept_lines(art) == ["한빛시는 3일 새 도서관을 열었다고 밝혔다."]
+
+    def test_english_bracketed_byline_and_wire_dateline(self) -> None:
+        """[Outlet= Name], "PLACE -- " and "PLACE, Month D (Wire) - " prefixes are cut off."""
+        text = ("Council approves harbor budget\n\n"
+                "[Harbor Wire= Tom Reed] The Millbrook council approved a new harbor budget.\n\n"
+                "MILLBROOK -- The budget adds 12 million dollars for dredging, officials said.\n\n"
+                "MILLBROOK, March 4 (Harbor Wire) - The vote was seven to two, the clerk said.\n")
+        art = parse_article("e.txt", text.encode(), "e")
+        r = reasons(art)
+        assert r["[Harbor Wire= Tom Reed]"] == "byline"
+        assert r["MILLBROOK --"] == "dateline"
+        assert r["MILLBROOK, March 4 (Harbor Wire) -"] == "dateline"
+        kept = kept_lines(art)
+        assert "The Millbrook council approved a new harbor budget." in kept
+        assert "The vote was seven to two, the clerk said." in kept
+
+    def test_glued_and_standalone_bylines(self) -> None:
+        """A byline glued after the last sentence, a bulleted byline, a broadcast hand-over
+        ("박하늘 기자입니다.") and a sourcing credit line are bylines."""
+        art = parse_article("k.txt", self.KO_STORY.encode(), "k")
+        r = reasons(art)
+        assert r["박하늘 기자"] == "byline"
+        assert "시는 내년까지 분관 두 곳을 더 열 계획이라고 덧붙였다." in kept_lines(art)
+        text = ("도서관 개관 소식\n\n• 박하늘 기자\n\n"
+                "한빛시가 새 도서관을 열었다고 밝혔다.\n\n박하늘 기자입니다.\n\n"
+                "시는 분관도 열 계획이라고 밝혔다.\n\n(With inputs from Harbor Wire)\n")
+        r = reasons(parse_article("b.txt", text.encode(), "b"))
+        assert r["• 박하늘 기자"] == r["박하늘 기자입니다."] == "byline"
+        assert r["(With inputs from Harbor Wire)"] == "byline"
+
+    @pytest.mark.parametrize("caption", [
+        "개관식에서 시장이 테이프를 자르고 있다. 사진=한빛통신",
+        "시장이 개관식에서 인사하고 있다. /박하늘 기자",
+        "도서관 전경. ⓒ 한빛시",
+        "Mayor Ellen Park cuts the ribbon at the library on Tuesday. / Courtesy of Tom Reed",
+        "Mayor Ellen Park speaks at the opening in Millbrook on Tuesday. [POOL PHOTO]",
+        "▲박서연 한빛시장이 개관식에서 인사하고 있다. (한빛일보DB)",
+        "Mayor Ellen Park visits the reading room on Tuesday. (File Photo)",
+    ])
+    def test_captions_with_a_credit_are_removed(self, caption: str) -> None:
+        """A line of one or two sentences ending in a photo credit is a caption."""
+        text = f"도서관 개관 소식\n\n한빛시는 새 도서관을 열었다고 밝혔다.\n\n{caption}\n\n" \
+               "도서관은 매일 문을 연다고 시는 설명했다.\n"
+        art = parse_article("c.txt", text.encode(), "c")
+        assert reasons(art)[caption] == "photo_caption"
+        assert kept_lines(art)[1:] == ["한빛시는 새 도서관을 열었다고 밝혔다.",
+                                       "도서관은 매일 문을 연다고 시는 설명했다."]
+
+    def test_korean_section_headings_are_removed(self) -> None:
+        """A short line without a predicate between paragraphs is a heading; the title and
+        deck before the first sentence stay (they state the story)."""
+        art = parse_article("k.txt", self.KO_STORY.encode(), "k")
+        r = reasons(art)
+        assert r["운영 시간과 이용 방법"] == "heading"
+        kept = kept_lines(art)
+        assert kept[:2] == ["한빛시, 새 도서관 문 열어", "열람실 300석 규모"]
+        assert art.title == "한빛시, 새 도서관 문 열어"
+
+    def test_english_section_headings_are_removed(self) -> None:
+        """Title Case, ALL CAPS, short sentence-case and question headings between paragraphs,
+        cue headings (Key Takeaways, I. Purpose) and an ALL-CAPS label opening a paragraph."""
+        text = ("Harbor bridge reopens after repairs\n\n"
+                "The harbor bridge in Millbrook reopened on Tuesday after eight months of work.\n\n"
+                "Key Takeaways\n\n"
+                "Traffic returns to the bridge, which carries 30,000 vehicles a day.\n\n"
+                "Costs Rise Above the Original Plan\n\n"
+                "The project cost 42 million dollars, ten percent more than planned.\n\n"
+                "FUNDING AND TOLLS\n\n"
+                "The city will not charge a toll, the mayor said on Tuesday.\n\n"
+                "Timeline of the repairs\n\n"
+                "Work began in July and ended two weeks ahead of schedule.\n\n"
+                "What comes next for the harbor?\n\n"
+                "I. Purpose\n\n"
+                "NEXT STEPS: The council will review the port plan in May, officials said.\n")
+        art = parse_article("e.txt", text.encode(), "e")
+        r = reasons(art)
+        for heading in ("Key Takeaways", "Costs Rise Above the Original Plan", "FUNDING AND TOLLS",
+                        "Timeline of the repairs", "What comes next for the harbor?",
+                        "I. Purpose", "NEXT STEPS:"):
+            assert r[heading] == "heading", heading
+        kept = kept_lines(art)
+        assert kept[0] == "Harbor bridge reopens after repairs"
+        assert "The council will review the port plan in May, officials said." in kept
+        assert len(kept) == 7
+
+    def test_colon_labels_and_quoted_headings_in_the_body(self) -> None:
+        """A label ending in ":" (alone or glued after a sentence) and a quoted phrase without
+        a predicate between paragraphs are headings; "그는 이렇게 말했다:" is not."""
+        text = ("도서관 개관 소식\n\n한빛시는 새 도서관을 열었다고 밝혔다.\n\n"
+                "“배움의 공간으로”\n\n시는 도서관을 시민 교육의 중심으로 삼겠다고 밝혔다.\n"
+                "주요 시설:\n열람실과 강의실, 어린이실을 갖췄다. 이용 안내:\n"
+                "도서관은 매일 문을 연다.\n그는 이렇게 말했다:\n“모두의 도서관이 되겠다.”\n")
+        art = parse_article("q.txt", text.encode(), "q")
+        r = reasons(art)
+        assert r["“배움의 공간으로”"] == r["주요 시설:"] == r["이용 안내:"] == "heading"
+        kept = kept_lines(art)
+        assert "열람실과 강의실, 어린이실을 갖췄다." in kept
+        assert "그는 이렇게 말했다:" in kept
+
+    @pytest.mark.parametrize(("line", "reason"), [
+        ("• 기사등록 2025-03-03 10:20:11", "timestamp"),
+        ("2025.03.03. 오전 10:20.", "timestamp"),
+        ("2025-03-03 10:20 사회", "timestamp"),
+        ("3/4/2026 | Press note | Posted on 3/4/2026 10:15", "timestamp"),
+        ("Published: 04 Mar. 2026, 10:15 Updated: 04 Mar. 2026, 11:00", "timestamp"),
+        ("Millbrook, Mar 4", "dateline"),
+    ])
+    def test_timestamps_and_datelines(self, line: str, reason: str) -> None:
+        """Lines of dates, times and their labels (with a section word or as cells) are
+        timestamps; a place with its date is a dateline."""
+        text = f"도서관 개관 소식\n\n{line}\n\n한빛시는 새 도서관을 열었다고 밝혔다.\n"
+        assert reasons(parse_article("t.txt", text.encode(), "t"))[line] == reason
+
+    def test_timestamp_and_byline_after_the_headline_on_one_line(self) -> None:
+        """"Headline. Month. D, YYYY HH:MM. by 이름기자 e-mail." keeps the headline only."""
+        stamp = "March. 4, 2026 10:15. by 박하늘기자 sky@example.com."
+        text = (f"Library opens in Millbrook. {stamp}\n\n"
+                "The library opened on Tuesday with 120,000 books, the city said.\n")
+        art = parse_article("d.txt", text.encode(), "d")
+        assert reasons(art)[stamp] == "timestamp"
+        assert kept_lines(art)[0] == "Library opens in Millbrook."
+        assert (art.byline, art.published) == ("박하늘", "2026-03-04T10:15")
+
+    def test_site_notes_are_removed(self) -> None:
+        """The site speaking about the page — a breaking-news notice at the top, a summary
+        notice at the end, a "다음은 … 전문이다." before a transcript (also glued in a
+        paragraph) — is a site note; a sentence about a website in the body is not."""
+        text = ("This is a breaking news story, and Harbor Wire is providing continuous updates.\n"
+                "The harbor bridge in Millbrook reopened on Tuesday after eight months of work.\n"
+                "The city posted the official schedule on its website on Monday.\n"
+                "This story was summarized by an automatic tool from the full report.\n")
+        r = reasons(parse_article("s.txt", text.encode(), "s"))
+        assert r["This is a breaking news story, and Harbor Wire is providing continuous "
+                 "updates."] == "site_note"
+        assert r["This story was summarized by an automatic tool from the full report."] \
+            == "site_note"
+        assert len(r) == 2
+        lead, glued = "다음은 기자회견 전문이다.", "아래는 분관 계획의 주요 내용이다."
+        tail = "이 기사는 인공지능이 본문을 세 문장으로 간추린 요약본입니다. 전문 읽기를 권장한다."
+        website = "시는 누리집에 공식 일정을 올렸다고 밝혔다."
+        ko = "\n\n".join(["한빛시장 기자회견 전문", "시장은 3일 기자회견을 열었다.", lead,
+                          "시장은 \"도서관을 더 짓겠다\"고 말했다.", website,
+                          f"시는 분관을 연다.{glued} 분관은 두 곳이다.", tail])
+        art = parse_article("n.txt", ko.encode(), "n")
+        r = reasons(art)
+        assert r[lead] == r[glued] == r[tail] == "site_note"
+        kept = [" ".join(k.split()) for k in kept_lines(art)]
+        assert website in kept
+        assert "시는 분관을 연다. 분관은 두 곳이다." in kept
+
+    def test_page_head_labels_repeats_and_link_lists(self) -> None:
+        """In the head: the outlet's own name (from the front matter), short labels without a
+        predicate, a headline printed twice (also wrapped over two lines), and a list of
+        bulleted headlines go; the headline stays."""
+        text = ("---\noutlet: Millbrook Ledger (via a reprint site)\n---\n"
+                "- Council votes on the port budget\n- Schools close for the storm\n"
+                "- Rail line to reopen in May\n"
+                "Site Map\n"
+                "Harbor bridge reopens after eight months of repairs\n"
+                "Millbrook Ledger\n"
+                "Harbor bridge reopens after eight\nmonths of repairs\n"
+                "The harbor bridge in Millbrook reopened on Tuesday, officials said.\n")
+        art = parse_article("h.md", text.encode(), "h")
+        r = reasons(art)
+        assert r["- Council votes on the port budget"] == "related"
+        assert r["Site Map"] == "nav"
+        assert r["Millbrook Ledger"] == "masthead"
+        assert r["Harbor bridge reopens after eight"] == r["months of repairs"] == "duplicate"
+        assert kept_lines(art) == [
+            "Harbor bridge reopens after eight months of repairs",
+            "The harbor bridge in Millbrook reopened on Tuesday, officials said."]
+
+    def test_speaker_labels_and_comment_buttons(self) -> None:
+        """"[이름 / 직함]" over a broadcast quote is a speaker label; "댓글 남기기" a button."""
+        text = ("도서관 개관 소식\n\n[박서연 / 한빛시장]\n"
+                "도서관이 시민의 배움터가 되기를 바랍니다.\n\n댓글 남기기\n")
+        r = reasons(parse_article("v.txt", text.encode(), "v"))
+        assert r["[박서연 / 한빛시장]"] == "speaker_label"
+        assert r["댓글 남기기"] == "nav"
+
+    def test_find_chrome_contract_holds_for_the_new_kinds(self) -> None:
+        """Spans of every new kind are sorted, non-overlapping, and slice exactly the removed
+        text, without surrounding whitespace."""
+        text = "\n\n".join([self.KO_STORY, "MILLBROOK -- The bridge reopened on Tuesday.",
+                            "Key Takeaways", "• 기사등록 2025-03-03 10:20:11",
+                            "시장이 인사하고 있다. /박하늘 기자", "다음은 기자회견 전문이다.",
+                            "Library opens. March. 4, 2026 10:15. by 박하늘기자 sky@example.com."])
+        spans = find_chrome(text, "ko")
+        assert {r.reason for r in spans} >= {"byline", "dateline", "heading", "timestamp",
+                                             "photo_caption", "site_note"}
+        prev = 0
+        for r in spans:
+            piece = text[r.start:r.end]
+            assert prev <= r.start < r.end and piece == piece.strip()
+            prev = r.end
+
+    def test_what_is_not_chrome_stays(self) -> None:
+        """Decks, list items, a presenter's question before the reporter's answer, a
+        colon-ended English sentence and bracketed story labels are not removed."""
+        text = ("한빛시, 새 도서관 문 열어\n\n“배움의 공간으로”\n\n"
+                "한빛시는 3일 새 도서관을 열었다고 밝혔다.\n\n① 열람실 확충\n"
+                "시는 열람실을 300석으로 늘렸다.\n\n[속보] 시는 분관도 열기로 했다고 밝혔다.\n\n"
+                "그렇다면 분관은 언제 문을 엽니까?\n\n<기자>\n\n내년 봄에 문을 엽니다.\n\n"
+                "The mayor said:\n\"The library belongs to everyone.\"\n")
+        art = parse_article("w.txt", text.encode(), "w")
+        assert set(reasons(art).values()) == {"speaker_label"}
 
 
 class TestMetadata:
@@ -344,6 +577,11 @@ class TestRepeatedLines:
             "<앵커>", "사진=뉴시스", "관련뉴스", "[ⓒ 한빛일보. 무단전재 금지]", "![a](http://x)",
             "# 제목", "**굵게** 본문이다.", "도서관은 문을 열었다고 밝혔다.", "", "  ", "\r",
             "• 목록", "---", "By Jane Doe", "Nov. 3, 2025", "(사진=한빛시)",
+            "[한빛경제= 박하늘 기자] 시는 도서관을 열었다.", "MILLBROOK -- The bridge reopened.",
+            "운영 시간과 이용 방법", "Key Takeaways", "What comes next?", "주요 시설:",
+            "시장이 인사하고 있다. /박하늘 기자", "박하늘 기자입니다.", "다음은 기자회견 전문이다.",
+            "3/4/2026 | Press note", "2025.03.03. 오전 10:20.", "- Schools close early",
+            "Library opens. March. 4, 2026 10:15. by 박하늘기자 sky@example.com.",
         ]), max_size=20).map("\n".join),
     ),
     raw=st.one_of(st.none(), st.binary(max_size=200)),

@@ -209,10 +209,35 @@ class TestKoreanClauses:
 
 
 class TestEnumerations:
-    def test_inline_triangles_become_claims(self) -> None:
-        """▲A ▲B ▲C in one sentence becomes one claim per item."""
+    def test_items_of_a_lead_in_stay_in_its_claim(self) -> None:
+        """▲A ▲B ▲C completed by the sentence's lead-in and verb is one claim: cut off, an
+        item ("▲공동 연구", "△전화번호") states nothing and the lead-in loses its verb."""
         got = texts("주요 내용은 ▲공급망 강화 ▲공동 연구 ▲인력 교류 등이다.")
-        assert got == ["주요 내용은 ▲공급망 강화", "▲공동 연구", "▲인력 교류 등이다."]
+        assert got == ["주요 내용은 ▲공급망 강화 ▲공동 연구 ▲인력 교류 등이다."]
+        text = "유출된 고객정보는 △이름 △전화번호 △이메일 등 3종이라고 회사는 밝혔다."
+        assert texts(text) == [text]
+
+    def test_items_with_their_own_predicates_are_cut(self) -> None:
+        """Items that each say something (a verb in each) are claims of their own; the
+        later ones carry the lead-in's subject."""
+        claims = claims_of("한빛시는 ▲도서관을 새로 짓고 ▲공원을 두 곳 늘리기로 했다.")
+        assert [c.text for c in claims] == ["한빛시는 ▲도서관을 새로 짓고",
+                                            "▲공원을 두 곳 늘리기로 했다."]
+        assert claims[1].subject == "한빛시"
+
+    def test_a_list_item_keeps_its_facets_exact(self) -> None:
+        """The one claim of a lead-in and its items holds every item's facets, each slicing
+        exactly out of the article text."""
+        from crosscheck.facets import annotate
+
+        text = "회사는 ▲서버 23대 ▲악성코드 25종 ▲유심 정보 2700만 건이 확인됐다고 19일 밝혔다."
+        article = make_article(text)
+        claims = annotate(article, split_article(article))
+        assert [c.text for c in claims] == [text]
+        numbers = [f.value for f in claims[0].facets if f.type == "number"]
+        assert numbers == ["23대", "25종", "2700만 건"]
+        for f in claims[0].facets:
+            assert text[f.start:f.end] == f.value
 
     def test_bullet_lines_ending_in_noun_or_comma_are_kept(self) -> None:
         """Bullet lines that end in a noun or a comma are claims of their own."""

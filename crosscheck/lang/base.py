@@ -23,6 +23,9 @@ import yaml
 
 from crosscheck.models import Facet, Mention
 
+# sentence punctuation at the end of a line, before closing quotes and brackets
+_STATEMENT_END = re.compile(r"[.!?。？！][\"'”’」』)\]]*\s*$")
+
 
 class Token(NamedTuple):
     """One morpheme or word: its form, its part-of-speech tag (the analyser's tag set:
@@ -141,6 +144,30 @@ class Language:
                             re.IGNORECASE)
             got = self._patterns[name] = Pattern(rx, table)
         return got
+
+    # ------------------------------------------------------------------ page chrome
+    def chrome(self, key: str) -> list[str]:
+        """One entry of the data file's ``chrome:`` mapping: the words a page wraps around
+        its story in this language (byline and credit words, date labels, heading cues,
+        site-note phrases, navigation words…), as a list of strings ([] when absent; a
+        single string, such as ``name_pattern``, comes back as a one-item list)."""
+        got = (self.data.get("chrome") or {}).get(key)
+        if got is None:
+            return []
+        return [str(w) for w in got] if isinstance(got, list) else [str(got)]
+
+    def statements(self, lines: Sequence[str]) -> list[bool]:
+        """For each short line: does it read as a statement (it ends in a finite predicate or
+        in sentence punctuation) rather than a label, a heading or a caption's noun phrase?
+        By default only the punctuation tells."""
+        return [bool(_STATEMENT_END.search(s)) for s in lines]
+
+    def has_predicate(self, text: str, start: int, end: int, toks: Sequence[Token]) -> bool:
+        """Does ``text[start:end]`` (one item of an enumeration) hold a predicate of its own,
+        rather than a noun phrase that the sentence's lead-in and verb complete? By default:
+        it ends with sentence or clause punctuation."""
+        return bool(_STATEMENT_END.search(text, start, end)) or text[start:end].rstrip().endswith(
+            (";", "；"))
 
     # ------------------------------------------------------------------ clauses
     def clause_cuts(self, text: str, start: int, end: int, toks: Sequence[Token]) -> list[int]:

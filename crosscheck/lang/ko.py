@@ -163,6 +163,7 @@ _CLAUSE_ENDINGS = {"고", "며", "으며", "면서", "으면서", "지만", "는
 _OPEN_QUOTES = "\"“‘'「『"
 _CLOSE_QUOTES = "\"”’'」』"
 _MIN_CLAUSE = 12
+_PREDICATE_TAGS = frozenset({"VV", "VA", "VX", "VCP", "VCN", "XSV", "XSA"})
 
 # dates: YYYY.MM.DD / YYYY-MM-DD (with a time), YYYY년 M월 D일, M월 D일, D일, relative
 _REL_YEAR = r"(?P<ry>지난해|작년|올해|금년|내년|이듬해)\s*"
@@ -262,6 +263,29 @@ class Korean(Language):
             _remember(self._tokens_memo, fresh)
             found.update(fresh)
         return [tuple(Token(*x) for x in found[t]) for t in texts]
+
+    # ------------------------------------------------------------------ page chrome
+    def statements(self, lines: Sequence[str]) -> list[bool]:
+        """A Korean line states something when it ends in sentence punctuation, holds a final
+        ending (-다, -니다, -까: EF), or ends in a nominal ending (-음/-ㅁ: 확인함); a line of
+        nouns and particles (운영 시간과 이용 방법), or one whose verb only connects or
+        modifies (책을 넘어 배움의 공간으로, 문을 연 도서관), is a heading or a label."""
+        out = super().statements(lines)
+        todo = [i for i, ok in enumerate(out) if not ok and lines[i].strip()]
+        if not todo:
+            return out
+        for i, toks in zip(todo, self.tokens([lines[i] for i in todo]), strict=True):
+            words = [t for t in toks if not t.tag.startswith("S")]
+            out[i] = any(t.tag == "EF" for t in toks) or bool(
+                words and words[-1].tag == "ETN" and words[-1].form in ("음", "ㅁ"))
+        return out
+
+    def has_predicate(self, text: str, start: int, end: int, toks: Sequence[Token]) -> bool:
+        """An enumeration item has a predicate of its own when a verb, adjective or copula
+        stem (or 하다/되다 after a noun) lies in it: ▲공장을 짓고 does, ▲휴대전화번호 and
+        ▲수출통제 강화 do not (the sentence's verb completes them)."""
+        return any(start <= t.start < end and t.tag.split("-")[0] in _PREDICATE_TAGS
+                   for t in toks)  # VV-I, VA-R: irregular stems
 
     # ------------------------------------------------------------------ clauses
     def clause_cuts(self, text: str, start: int, end: int, toks: Sequence[Token]) -> list[int]:
