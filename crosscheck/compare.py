@@ -744,14 +744,14 @@ def quote_relation(a: str, b: str, translated: bool = False) -> str:
     small = min(len(qa.words), len(qb.words))
     if len(shared) / small < QUOTE_SAME_QUOTE or len(shared) < 2:
         return "other"
-    if len(shared) / small >= QUOTE_PARTIAL and _in_order(qa.seq, qb.seq) >= QUOTE_PARTIAL:
-        return "same"  # one quotes part of the other (or all of it)
     if _in_order(qa.seq, qb.seq) < QUOTE_SAME_QUOTE:
         return "other"  # the same words in another order: another remark on the subject
     if qa.person and qb.person and qa.person != qb.person:
         return "differ"
     if qa.numbers - qb.numbers and qb.numbers - qa.numbers:
         return "differ"
+    if len(shared) / small >= QUOTE_PARTIAL and _in_order(qa.seq, qb.seq) >= QUOTE_PARTIAL:
+        return "same"  # one quotes part of the other (or all of it)
     if translated:
         return "same"
     if qa.negated != qb.negated:

@@ -145,8 +145,8 @@ class TestQuotes:
                               "I feel deep regret and responsibility for this incident") == "differ"
 
     def test_a_dropped_figure_with_other_words_differs_but_a_translation_does_not(self) -> None:
-        a = "투자는 한 번에 이뤄지지 않고 연간 20억 달러 한도 안에서 나눠 이뤄진다"
-        b = "투자는 한 번에 집행하지 않고 사업 상황에 따라 분할해 집행한다"
+        a = "2천억 달러 투자는 한 번에 이뤄지지 않고 연간 200억 달러 한도 안에서 사업 진척에 따라 나눠 이뤄진다"
+        b = "2천억 달러 투자는 한 번에 집행되지 않고 사업 진척에 따라 분할해 집행된다"
         assert quote_relation(a, b) == "differ"
         assert quote_relation("Investment will not be made at once",
                               "Investment is to be made in stages", translated=True) == "same"
@@ -188,8 +188,10 @@ class TestTitles:
 class TestPredicates:
     def test_kept_at_against_cut_to_one_rate(self) -> None:
         """Both outlets give 15%; one says the rate was kept there, the other cut to it."""
-        arts = [_article("k", "가람일보", "상호관세는 15% 수준으로 유지한다.\n"),
-                _article("l", "누리신문", "양국은 상호관세를 15%로 인하하기로 했다.\n")]
+        arts = [_article("k", "가람일보", "정하윤 통상교섭본부장은 12일 발표에서 한국산 제품의 "
+                         "상호관세는 15% 수준으로 유지한다고 밝혔다.\n"),
+                _article("l", "누리신문", "정하윤 통상교섭본부장은 12일 발표에서 한국산 제품의 "
+                         "상호관세를 15%로 인하한다고 밝혔다.\n")]
         (pred,) = _of(_findings(*arts), "diverge", "predicate")
         assert "kept at 15%" in pred.summary
         assert {v.article_id for v in pred.values} == {"k", "l"}

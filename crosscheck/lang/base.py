@@ -266,15 +266,19 @@ class Language:
         preds = tuple(self.words("predicate_tags"))
         proper = tuple(self.words("proper_tags"))
         neg = frozenset(self.words("negation_forms"))
+        verbalizers = tuple(self.words("verbalizer_tags"))  # 하다/되다 after a noun: 집행되다
         seq: list[str] = []
         p: set[str] = set()
         names: set[str] = set()
         negated = False
-        for t in toks:
+        for i, t in enumerate(toks):
             if t.tag.startswith(content):
                 seq.append(t.form)
             if t.tag.startswith(preds):
                 p.add(t.form)
+            elif verbalizers and t.tag.startswith(verbalizers) and i and toks[i - 1].tag.startswith(
+                    content):
+                p.add(toks[i - 1].form)
             if t.tag.startswith(proper):
                 names.add(t.form)
             if t.form in neg:
