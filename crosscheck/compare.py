@@ -16,8 +16,8 @@ Three scopes:
   is a fact only its outlet gives (``add_detail``).
 
 Every finding carries, per article, the value, its normalised form and the exact quote; a
-divergence sets its sides' representative values against each other and lists the outlets
-that agree with a side in ``corroborating``.
+divergence lists the values of every outlet on either side, the deviating side first, then
+the best-matching value of the other side, then the rest of that side.
 """
 
 from __future__ import annotations
@@ -157,14 +157,14 @@ def _finding(
     cluster_ids: tuple[str, ...], values: Sequence[FindingValue],
     articles: Mapping[str, Article], primaries: frozenset[str],
     key: tuple[str, ...] | None = None, tier: str | None = None, what: str = "",
-    corroborating: Sequence[FindingValue] = (), event_id: str | None = None,
+    event_id: str | None = None,
 ) -> Finding:
     """A finding; a divergence that involves a primary source (``primary: true``; one per
     event) names the outlets that deviate from it."""
-    primary = next((v.article_id for v in (*values, *corroborating)
+    primary = next((v.article_id for v in values
                     if v.article_id in primaries), None)
     if primary and kind == "diverge":
-        ref = {v.normalized for v in (*values, *corroborating) if v.article_id == primary}
+        ref = {v.normalized for v in values if v.article_id == primary}
         off = sorted({_outlet(articles[v.article_id]) for v in values
                       if v.article_id != primary and v.normalized not in ref})
         if off:
@@ -177,7 +177,7 @@ def _finding(
         id=fid, kind=kind,  # type: ignore[arg-type]
         facet=facet, subject=subject, summary=summary, severity=severity,
         confidence=round(confidence, 3), cluster_ids=cluster_ids, values=tuple(values),
-        tier=tier, event_id=event_id, what=what, corroborating=tuple(corroborating),
+        tier=tier, event_id=event_id, what=what,
     )
 
 
@@ -296,6 +296,10 @@ def divergence_candidates(
         done.add((id(own), id(major)))
         # the value's article also states the other side's value, in a way that tells the
         # two apart ("nearly 27 million" agrees with 26.96 and 26.69 alike: it does not)
+        if v.type == "date" and pf.relation == "day" and _relative(v) and _relative(w):
+            # two days each resolved from an article's own date (Friday, 19일): a day's gap
+            # is the outlets' time zones or publication days, not a miscopy
+            continue
         knows = not pf.same_article and any(
             x.article_id in own_arts and x.type == v.type and x.index != v.index
             and slots.value_relation(x, w) == "same" and slots.value_relation(x, v) != "same"
@@ -320,7 +324,7 @@ def _slot_findings(
     """An ``agree`` for each slot whose values two or more outlets state compatibly, and a
     ``diverge`` for each candidate the calibrated confidence rates ``likely`` or
     ``possible`` (its side set against the best-matching value of the side most outlets
-    take; the other outlets of that side in ``corroborating``)."""
+    take, then that side's other outlets)."""
     out: list[Finding] = []
     for sl in found:
         major = list(sl.values)
@@ -363,9 +367,9 @@ def _slot_findings(
         out.append(_finding(
             "diverge", facet, _topic([w.claim, cand.minor[0].claim]), summary,
             SEVERITY.get(facet, 3), conf, (),
-            [_value_of(x) for x in cand.minor] + [_value_of(w)], articles, primaries,
+            [_value_of(x) for x in cand.minor] + [_value_of(w)]
+            + [_value_of(x) for x in cand.major if x is not w], articles, primaries,
             tier=tier, what=what, event_id=event_of.get(w.article_id),
-            corroborating=[_value_of(x) for x in cand.major if x is not w],
             key=("slot", *sorted(f"{x.claim.id}:{x.facet.start}" for x in cand.minor),
                  f"{w.claim.id}:{w.facet.start}"),
         ))
@@ -441,12 +445,18 @@ def _role_findings(
             if tier is None:
                 continue
             label = _ROLE_CLASH[clash].format(v=a.facet.value)
-            side = {v.role: v for v in (a, b)}
+            # every outlet on either side, the best-matching pair first
+            shown = [a, b]
+            seen = {a.article_id, b.article_id}
+            for x in vals:
+                if x.role in (a.role, b.role) and x.article_id not in seen:
+                    shown.append(x)
+                    seen.add(x.article_id)
             summary = "What was agreed differs: " + label + " — " + _versus(
-                [(f"{x.role} {x.facet.value}", _outlet(articles[x.article_id])) for x in (a, b)])
-            del side
+                [(f"{x.role} {x.facet.value}", _outlet(articles[x.article_id]))
+                 for x in shown])
             out.append(_finding("diverge", "predicate", _topic([a.claim, b.claim]), summary,
-                                SEVERITY["predicate"], conf, (), [_value_of(a), _value_of(b)],
+                                SEVERITY["predicate"], conf, (), [_value_of(x) for x in shown],
                                 articles, primaries, tier=tier, what=_what(sl.values),
                                 key=("role", f"{a.claim.id}:{a.facet.start}",
                                      f"{b.claim.id}:{b.facet.start}"),
@@ -508,6 +518,13 @@ def _title_findings(
             tier = calibration.tier(conf, "title")
             if tier is None:
                 continue
+            # the flag shows the titles that clash: the outlets on either side of a clash,
+            # or the one article that gives two; outlets with a compatible title stay out
+            clashing = {x for pair in bad for x in pair}
+            involved = sorted(a for a in by_art if sets[a] in clashing or a in inner)
+            values = [v for v in values if v.article_id in involved]
+            labels = _versus((" + ".join(sorted({f.value for _, f in by_art[a]})),
+                              _outlet(articles[a])) for a in involved)
             what = f"{person}'s title"
             summary = f"{person}'s title differs: " + labels
             if inner:
@@ -692,7 +709,7 @@ class QuoteWords:
     numbers: frozenset[str]
     names: frozenset[str]  # proper nouns
     predicates: frozenset[str]  # verbs and adjectives (Korean/Japanese lemmas)
-    negated: bool
+    negated: frozenset[str]  # the words a negation applies to
     person: str  # "1s" (I, 저/나), "1p" (we, 우리/저희), "" (neither)
 
 
@@ -728,8 +745,8 @@ def quote_relation(a: str, b: str, translated: bool = False) -> str:
     """How two quotations relate: ``other`` (not one statement, or in different scripts — a
     translation is not compared word by word), ``same`` (one statement: in full or in part,
     or reworded without changing what it says), or ``differ``: one statement whose
-    substance differs — each side gives a number the other does not, one is negated and
-    the other not, the speaker says "I" in one and "we" in the other, or it is reworded
+    substance differs — each side gives a number the other does not, one negates a word
+    the other states (a quote that leaves out a negated clause does not), the speaker says "I" in one and "we" in the other, or it is reworded
     (each side has predicates the other lacks) and drops a number the other gives.
 
     ``translated``: both render words first said in another language (a Korean official
@@ -750,12 +767,13 @@ def quote_relation(a: str, b: str, translated: bool = False) -> str:
         return "differ"
     if qa.numbers - qb.numbers and qb.numbers - qa.numbers:
         return "differ"
+    if not translated and ((qa.negated - qb.negated) & qb.words
+                           or (qb.negated - qa.negated) & qa.words):
+        return "differ"  # a word one side negates, the other states
     if len(shared) / small >= QUOTE_PARTIAL and _in_order(qa.seq, qb.seq) >= QUOTE_PARTIAL:
         return "same"  # one quotes part of the other (or all of it)
     if translated:
         return "same"
-    if qa.negated != qb.negated:
-        return "differ"
     reworded = bool(qa.predicates - qb.predicates and qb.predicates - qa.predicates)
     dropped = bool(qa.numbers ^ qb.numbers)
     return "differ" if reworded and dropped else "same"

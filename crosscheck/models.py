@@ -205,7 +205,6 @@ class Finding:
     tier: str | None = None  # a divergence: "likely" | "possible"
     event_id: str | None = None
     what: str = ""  # what the values are of ("infected servers", "the annual cap")
-    corroborating: tuple[FindingValue, ...] = ()  # a divergence: others agreeing with a side
 
     independent_sources: IndependentSources | None = None  # set by independence.annotate
     change: FindingChange | None = None  # since the last run, set by novelty.mark

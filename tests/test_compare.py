@@ -69,15 +69,14 @@ def _smelter(**changed: str) -> list[Article]:
 class TestFigures:
     def test_a_figure_off_by_a_power_of_ten_diverges_and_the_others_agree(self) -> None:
         """$4 billion in one outlet against $400 million in three: a divergence that sets
-        the outlet's figure against one counterpart, names the slip, and lists the
-        outlets agreeing with the counterpart; the three still agree on the figure."""
+        the outlet's figure against the others, names the slip, and shows every outlet's
+        own words on either side; the three still agree on the figure."""
         found = _findings(*_smelter())
         (div,) = [f for f in _of(found, "diverge", "number") if "billion" in f.summary]
         sides = {v.article_id: v.normalized for v in div.values}
-        assert sides["reef"] == "4000000000 USD" and len(sides) == 2
-        assert set(sides.values()) == {"4000000000 USD", "400000000 USD"}
-        assert {v.article_id for v in div.corroborating} | set(sides) == {"tide", "gull",
-                                                                          "reef", "bay"}
+        assert div.values[0].article_id == "reef"
+        assert sides == {"reef": "4000000000 USD", "tide": "400000000 USD",
+                         "gull": "400000000 USD", "bay": "400000000 USD"}
         assert "power of ten" in div.summary and "Reef Daily" in div.summary
         assert div.tier in ("likely", "possible")
         agree = [f for f in _of(found, "agree", "number")

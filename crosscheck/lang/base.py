@@ -253,11 +253,15 @@ class Language:
         return out
 
     def content_words(self, text: str) -> tuple[tuple[str, ...], frozenset[str], frozenset[str],
-                                                 bool]:
-        """A quotation's content words in order, its predicates, its proper names, and
-        whether it is negated — from the analyser's tags as the data file names them
-        (``content_tags``, ``predicate_tags``, ``proper_tags`` as tag prefixes,
-        ``negation_forms``); without an analyser, word stems."""
+                                                 frozenset[str]]:
+        """A quotation's content words in order, its predicates, its proper names, and the
+        words a negation applies to — from the analyser's tags as the data file names them
+        (``content_tags``, ``predicate_tags``, ``proper_tags`` as tag prefixes). A form in
+        ``negation_forms`` negates the content word before it (이뤄지지 않다, 行かない), one
+        in ``negation_prefix_forms`` that is not itself a content word the one after it
+        (안 간다); ``negation_skip_tags``/``negation_skip_forms`` are the bound words passed
+        over on the way (것, する). Without an analyser, word stems, a negation word negating
+        the word after it."""
         toks = self.tokens([text])[0]
         if not toks:
             return _spaced_content_words(text, frozenset(self.words("stop_words")),
@@ -267,10 +271,24 @@ class Language:
         proper = tuple(self.words("proper_tags"))
         neg = frozenset(self.words("negation_forms"))
         verbalizers = tuple(self.words("verbalizer_tags"))  # 하다/되다 after a noun: 집행되다
+        prefix = frozenset(self.words("negation_prefix_forms"))
+        skip_tags = tuple(self.words("negation_skip_tags"))
+        skip_forms = frozenset(self.words("negation_skip_forms"))
+
+        def head(i: int, step: int) -> str | None:
+            j = i + step
+            while 0 <= j < len(toks):
+                t = toks[j]
+                bound = (skip_tags and t.tag.startswith(skip_tags)) or t.form in skip_forms
+                if t.tag.startswith(content) and not bound:
+                    return t.form
+                j += step
+            return None
+
         seq: list[str] = []
         p: set[str] = set()
         names: set[str] = set()
-        negated = False
+        negated: set[str] = set()
         for i, t in enumerate(toks):
             if t.tag.startswith(content):
                 seq.append(t.form)
@@ -282,8 +300,13 @@ class Language:
             if t.tag.startswith(proper):
                 names.add(t.form)
             if t.form in neg:
-                negated = True
-        return tuple(seq), frozenset(p), frozenset(names), negated
+                h = head(i, -1)
+            elif t.form in prefix and not t.tag.startswith(content):
+                h = head(i, 1)
+            else:
+                continue
+            negated.add(h or t.form)
+        return tuple(seq), frozenset(p), frozenset(names), frozenset(negated)
 
     def name_ends_here(self, text: str, end: int) -> bool:
         """Can a name end at ``end`` (a bare mention of a known name)? In spaced languages a
@@ -313,19 +336,26 @@ _STOP_EN = frozenset([
 
 
 def _spaced_content_words(text: str, stop: frozenset[str], negation: frozenset[str]
-                          ) -> tuple[tuple[str, ...], frozenset[str], frozenset[str], bool]:
+                          ) -> tuple[tuple[str, ...], frozenset[str], frozenset[str],
+                                     frozenset[str]]:
     seq: list[str] = []
     names: set[str] = set()
-    negated = False
+    negated: set[str] = set()
+    pending = False  # a negation waiting for the word it applies to
     for k, w in enumerate(re.findall(r"[^\W_]+(?:'[a-z]+)?", text)):
         wl = w.casefold()
         if wl in negation or wl.endswith("n't"):
-            negated = True
+            pending = True
         elif len(wl) > 2 and wl not in (stop or _STOP_EN) and not wl.isdigit():
             seq.append(stem(wl))
+            if pending:
+                negated.add(stem(wl))
+                pending = False
             if k > 0 and w[:1].isupper():
                 names.add(w)
-    return tuple(seq), frozenset(), frozenset(names), negated
+    if pending:
+        negated.add("")
+    return tuple(seq), frozenset(), frozenset(names), frozenset(negated)
 
 
 def stem(w: str) -> str:
