@@ -28,6 +28,7 @@ replaces the coefficients in ``crosscheck/data/calibration.json``.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib.util
 import json
 import re
@@ -195,6 +196,35 @@ def _prob(x: list[float], coef: list[float], b: float) -> float:
     return float(1 / (1 + np.exp(-(b + sum(u * v for u, v in zip(x, coef, strict=True))))))
 
 
+PRIOR_FACETS = ("title", "document_type", "signatory", "quote", "predicate", "attribution")
+
+
+def facet_priors(corpora: list[dict[str, Any]], score: Any, model: dict[str, Any]
+                 ) -> dict[str, float]:
+    """Each non-slot facet's share of true divergences, (true + 1) / (reported + 2), over
+    the corpora's findings computed with every prior at 1 (so that all of them are
+    reported), each judged by ``score.py``'s rule."""
+    trial = json.loads(json.dumps(model))
+    trial["priors"] = {f: 1.0 for f in PRIOR_FACETS}
+    calibration.use_model(trial)
+    n: dict[str, int] = defaultdict(int)
+    t: dict[str, int] = defaultdict(int)
+    for d in corpora:
+        found = compare.compare(d["articles"], d["claims"], d["clusters"], d["vectors"],
+                                events=d["events"]).findings
+        report = {
+            "articles": [{"id": a.id, "text": a.text, "path": a.path} for a in d["articles"]],
+            "findings": [{"kind": f.kind, "facet": f.facet, "summary": f.summary,
+                          "values": [dataclasses.asdict(v) for v in f.values]}
+                         for f in found if f.kind == "diverge" and f.facet in PRIOR_FACETS],
+        }
+        scored = score.score(report, d["gold"], d["dir"])
+        for f, true, _ in scored["_verdicts"]:
+            n[f["facet"]] += 1
+            t[f["facet"]] += bool(true)
+    return {f: round((t[f] + 1) / (n[f] + 2), 3) for f in PRIOR_FACETS}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--write", action="store_true")
@@ -257,6 +287,12 @@ def main() -> int:
                 prec = sum(g[1] for g in rep) / len(rep) if rep else float("nan")
                 print(f"  held out {held}: at {cut:.2f} {len(rep)} reported, precision "
                       f"{prec:.2f}, true found {sum(g[1] for g in rep)}/{sum(g[1] for g in got)}")
+        # 3. per-facet priors of the findings not built from slots
+        model["priors"] = dict(model.get("priors") or {})
+        model["priors"].update(facet_priors(corpora, score, model))
+        print("priors (true + 1) / (reported + 2):",
+              {k: v for k, v in model["priors"].items() if k != "note"})
+        calibration.use_model(model)
         for held, rows in crows.items():
             print(f"-- {held}: candidates by the pooled model")
             for f, lab, name in sorted(rows, key=lambda r: -_prob(r[0], coef, b))[:40]:

@@ -49,7 +49,8 @@ def _logistic(x: list[float], coef: list[float], intercept: float) -> float:
 def slot_features(p: PairFeatures) -> list[float]:
     ss = 1.0 if p.same_script else 0.0
     cos = (p.claim_cos - 0.85) * 10
-    return [p.lex, p.anc, cos * ss, cos * (1 - ss), ss, 1.0 if p.mutual else 0.0]
+    return [p.lex, p.anc, cos * ss, cos * (1 - ss), ss, 1.0 if p.mutual else 0.0,
+            1.0 if p.head > 0 else 0.0, 1.0 if p.head < 0 else 0.0]
 
 
 def slot_probability(p: PairFeatures, facet: str) -> float:

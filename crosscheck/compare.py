@@ -368,7 +368,8 @@ def _slot_findings(
             "diverge", facet, _topic([w.claim, cand.minor[0].claim]), summary,
             SEVERITY.get(facet, 3), conf, (),
             [_value_of(x) for x in cand.minor] + [_value_of(w)]
-            + [_value_of(x) for x in cand.major if x is not w], articles, primaries,
+            + [_value_of(x) for x in cand.major
+               if x is not w and _value_key(x) == _value_key(w)], articles, primaries,
             tier=tier, what=what, event_id=event_of.get(w.article_id),
             key=("slot", *sorted(f"{x.claim.id}:{x.facet.start}" for x in cand.minor),
                  f"{w.claim.id}:{w.facet.start}"),

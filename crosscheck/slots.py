@@ -306,6 +306,7 @@ class PairFeatures:
     same_article: bool
     same_script: bool
     mutual: bool = False  # each claim is the other's closest in its article
+    head: int = 0  # what the figures count: 1 the same thing, -1 different things, 0 unknown
 
     @property
     def agree(self) -> bool:
@@ -349,6 +350,35 @@ def _claim_affinity(claims: Sequence[Claim], vectors: Mapping[str, np.ndarray] |
     return cos, {k2: v[1] for k2, v in best.items()}
 
 
+@lru_cache(maxsize=8192)
+def _head_words(head: str) -> tuple[frozenset[str], str]:
+    """A head's content words (lemmas, case-folded) and its script."""
+    from crosscheck import lang
+
+    words = lang.for_text(head).content_words(head)[0] or tuple(head.split())
+    return frozenset(w.casefold() for w in words), script_of(head)
+
+
+def _acronym(words: str) -> str:
+    return "".join(w[0] for w in re.findall(r"[^\W\d_]+", words) if w[:1].isalpha()).casefold()
+
+
+def head_relation(a: str | None, b: str | None) -> int:
+    """Do two figures count the same thing? 1 when their heads share a content word or one
+    is the other's acronym (IMSI, international mobile subscriber identity), -1 when both
+    are written in one script and share nothing (servers, malware types), 0 when a head is
+    missing or the two are in different scripts (a translation is not compared here)."""
+    if not a or not b:
+        return 0
+    (wa, sa), (wb, sb) = _head_words(a), _head_words(b)
+    if wa & wb:
+        return 1
+    short, long = sorted((a, b), key=len)
+    if " " not in short.strip() and len(short) >= 2 and _acronym(long) == short.casefold():
+        return 1
+    return -1 if sa == sb else 0
+
+
 def candidate_pairs(values: Sequence[Value], vectors: Mapping[str, np.ndarray] | None,
                     idf: Mapping[str, float], events: Mapping[str, str] | None = None,
                     min_claim_cos: float = 0.78) -> list[PairFeatures]:
@@ -387,7 +417,8 @@ def candidate_pairs(values: Sequence[Value], vectors: Mapping[str, np.ndarray] |
                 mutual = (best.get((a.claim.id, b.article_id)) == b.claim.id
                           and best.get((b.claim.id, a.article_id)) == a.claim.id)
                 out.append(PairFeatures(a.index, b.index, lex, anc, cos.get((ci, cj), 0.0),
-                                        rel, same_article, a.script == b.script, mutual))
+                                        rel, same_article, a.script == b.script, mutual,
+                                        head_relation(a.facet.head, b.facet.head)))
     out.sort(key=lambda p: (p.a, p.b))
     return out
 

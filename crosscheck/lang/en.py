@@ -203,6 +203,10 @@ class English(Language):
         return {k.casefold(): v for k, v in self.table("durations").items()}
 
     @cached_property
+    def _partitives(self) -> frozenset[str]:
+        return frozenset(self.words("partitive_nouns"))
+
+    @cached_property
     def _count_nouns(self) -> dict[str, str]:
         return {k.casefold(): v for k, v in self.table("count_nouns").items()}
 
@@ -266,7 +270,7 @@ class English(Language):
                 if first in self._durations:
                     continue  # 17 hours, three years: a duration
             if unit == "" or unit in ("USD", "KRW", "EUR", "JPY", "GBP", "CNY", "CAD"):
-                head = _head_noun(text, unit_end, end)
+                head = _head_noun(text, unit_end, end, self._partitives)
             if not unit and head:
                 klass = next((self._count_nouns[w] for w in reversed(head.casefold().split())
                               if w in self._count_nouns), None)
@@ -571,12 +575,17 @@ _TITLE_QUALIFIERS = {
 }
 
 
-def _head_noun(text: str, pos: int, end: int) -> str | None:
+def _head_noun(text: str, pos: int, end: int, partitives: frozenset[str] = frozenset()
+               ) -> str | None:
     """What a figure counts: the words after it up to a function word or punctuation
     ("23 hacked servers so far" -> "hacked servers"; "25 types of malware" -> "types of
-    malware"; "all 23 million of its subscribers" -> "subscribers")."""
+    malware"; "all 23 million of its subscribers" -> "subscribers"; after a measure word
+    of ``partitives``, what it measures: "26 million units of the IMSI" -> "IMSI")."""
     rest = text[pos:min(end, pos + 60)]
     rest = re.sub(r"^\s*(?:of\s+(?:its|the|their|our)\s+)", " ", rest)
+    m = re.match(r"\s*([A-Za-z]+)\s+of\s+(?:(?:its|the|their|our|his|her)\s+)?", rest)
+    if m and m.group(1).casefold() in partitives:
+        rest = " " + rest[m.end():]
     words = re.findall(r"[A-Za-z][A-Za-z\-']*|[^\sA-Za-z]", rest)
     got: list[str] = []
     for w in words[:5]:
