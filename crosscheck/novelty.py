@@ -11,7 +11,8 @@ new), and is marked **changed** when its outlets or values differ from that find
 
 ``state_entry`` is what ``state.json`` keeps for the next run: per finding its kind, facet,
 claim ids and a digest of its values, and the keys (claim id + facets) of the claims the
-findings showed.
+findings showed. A divergence's values are its sides' and those ``corroborating`` them: an
+outlet joining a side changes the finding.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from crosscheck.models import Article, Claim, Finding, FindingChange, content_id
+from crosscheck.models import Article, Claim, Finding, FindingChange, FindingValue, content_id
 
 CARRY_OVERLAP = 0.5  # share of an old finding's claims a finding must hold to be that finding
 
@@ -41,21 +42,27 @@ def claim_key(c: Claim) -> str:
                                     for f in c.facets))
 
 
+def shown_values(f: Finding) -> tuple[FindingValue, ...]:
+    """Every value a finding shows: its ``values`` and, for a divergence, the outlets
+    ``corroborating`` a side (compare sets one value per side against each other)."""
+    return (*f.values, *f.corroborating)
+
+
 def digest(f: Finding) -> str:
     """What a finding says: per article, the values it gives."""
     return content_id(*sorted({f"{v.article_id}\x1f{v.normalized or v.value}"
-                               for v in f.values}))
+                               for v in shown_values(f)}))
 
 
 def _claims(f: Finding) -> list[str]:
-    return sorted({v.claim_id for v in f.values})
+    return sorted({v.claim_id for v in shown_values(f)})
 
 
 def state_entry(findings: Sequence[Finding], claims: Sequence[Claim]) -> dict[str, Any]:
     """What the next run needs to tell new from moved: each finding's kind, facet, claim ids
     and value digest, and the keys of the claims the findings showed."""
     by_id = {c.id: c for c in claims}
-    shown = {v.claim_id for f in findings for v in f.values}
+    shown = {v.claim_id for f in findings for v in shown_values(f)}
     return {
         "findings": {f.id: [f.kind, f.facet, _claims(f), digest(f)] for f in findings},
         "seen_claims": sorted(claim_key(by_id[i]) for i in shown if i in by_id),
@@ -116,9 +123,9 @@ def mark(findings: Sequence[Finding], previous_state: Mapping[str, Any],
                 "changed" if before and before != digest(f) else None)
             out.append(replace(f, new=False, change=change))
             continue
-        fresh = any(v.article_id in changed_article_ids for v in f.values) or (
+        fresh = any(v.article_id in changed_article_ids for v in shown_values(f)) or (
             seen is not None and any(
                 (claim_key(by_id[v.claim_id]) if v.claim_id in by_id else v.claim_id)
-                not in seen for v in f.values))
+                not in seen for v in shown_values(f)))
         out.append(replace(f, new=fresh, change="new" if fresh else None))
     return out

@@ -593,6 +593,14 @@ def _tier(f: dict[str, Any]) -> str:
     return "possible" if f.get("tier") == "possible" else "likely"
 
 
+def _shown_values(f: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every value a finding shows: its ``values`` and, for a divergence, the values of the
+    outlets ``corroborating`` a side (compare sets one value per side against each other
+    and lists the others there)."""
+    return [v for v in (*(f.get("values") or []), *(f.get("corroborating") or []))
+            if isinstance(v, dict)]
+
+
 def _finding_view(f: dict[str, Any], articles: Mapping[str, ArticleView],
                   light: bool = False) -> FindingView:
     """The display record of one finding, with each value's quote split for highlighting.
@@ -600,7 +608,7 @@ def _finding_view(f: dict[str, Any], articles: Mapping[str, ArticleView],
     ``light`` leaves the values' views out (what the page needs of a finding besides its
     card: the card renders from a full view, when it is not reused from the last run)."""
     review = f.get("review") or {}
-    raw_values = [v for v in f.get("values") or [] if isinstance(v, dict)]
+    raw_values = _shown_values(f)
     order = _value_order(raw_values)
     rank = {norm: i for i, (norm, _, _) in enumerate(order)}
     labels = {a.id: a.label for a in articles.values()}
@@ -947,7 +955,7 @@ def build_view(report: dict[str, Any]) -> dict[str, Any]:
     marks: dict[str, list[tuple[int, int]]] = {}
     anchors: dict[str, list[int]] = {}
     for f in raw_findings:
-        for v in f.get("values") or []:
+        for v in _shown_values(f):
             aid = _str(v.get("article_id"))
             if isinstance(v.get("start"), int):
                 anchors.setdefault(aid, []).append(v["start"])

@@ -10,8 +10,8 @@ subject and a note. ``make_report(extended=True)`` adds the fields later pipelin
 agencies, new/changed since the last run), injection included.
 
 :func:`write_corpus`: a folder of invented articles (English and Korean) about an invented
-tram line, any number of outlets, some giving another figure or date, some a detail of
-their own.
+tram line, any number of outlets, a few giving another figure or date (miscopied the usual
+ways: a power of ten, another month, swapped digits), some a detail of their own.
 """
 
 from __future__ import annotations
@@ -588,21 +588,24 @@ _EN_NAMES = [f"{a} {b}" for a in ("Riverside", "Granite", "Copper", "Willow", "B
 _KO_NAMES = [f"{a}{b}" for a in ("은하", "솔빛", "푸른", "한결", "바다")
              for b in ("일보", "신문", "뉴스")]
 
-# (template, default value, other value, which outlets give the other: i % m == r)
+# (template, default value, other value, which outlets give the other: i % m == r). The other
+# values differ the way a miscopied value does (a power of ten, another month of the same
+# day, two digits swapped) or clash (Mayor / Governor): divergences the slot comparison
+# reports, not merely two different figures.
 _EN_FACTS: list[tuple[str, str, str, tuple[int, int]]] = [
     ("The Lumen county council approved {v} for the new Aldervale tram line on Tuesday.",
-     "$48 million", "$52 million", (7, 3)),
-    ("Construction of the tram line will begin on {v}.", "June 3, 2031", "June 5, 2031", (9, 4)),
+     "$48 million", "$480 million", (50, 3)),
+    ("Construction of the tram line will begin on {v}.", "June 3, 2031", "July 3, 2031", (50, 5)),
     ("{v} Irena Kovac presented the plan at the town hall.", "Mayor", "Governor", (13, 6)),
-    ("The project is expected to create about {v} jobs.", "1,200", "1,500", (8, 2)),
+    ("The project is expected to create about {v} jobs.", "1,250", "1,520", (50, 6)),
     ("The line will have {v} stops between the harbour and the university.", "14", "14", (1, 0)),
     ('Kovac said the tram would "change how Aldervale moves".', "", "", (1, 0)),
 ]
 _KO_FACTS: list[tuple[str, str, str, tuple[int, int]]] = [
     ("루멘 카운티 의회는 화요일 알더베일 트램 노선 예산 {v}를 승인했다.",
-     "4800만 달러", "5200만 달러", (5, 1)),
-    ("트램 노선 공사는 {v} 시작된다.", "2031년 6월 3일", "2031년 6월 5일", (6, 2)),
-    ("이 사업으로 약 {v}개의 일자리가 생길 것으로 예상된다.", "1200", "1500", (7, 3)),
+     "4800만 달러", "4억8000만 달러", (5, 1)),
+    ("트램 노선 공사는 {v} 시작된다.", "2031년 6월 3일", "2031년 7월 3일", (6, 2)),
+    ("이 사업으로 약 {v}개의 일자리가 생길 것으로 예상된다.", "1250", "1520", (7, 3)),
 ]
 _EN_DETAILS = [
     "The tram cars will be built by Nordline Works in Vessel Bay.",
@@ -629,9 +632,10 @@ _KO_DETAILS = [
 
 def corpus_article(i: int, n: int = 50, variant: int = 0) -> tuple[str, str]:
     """Article ``i`` of an ``n``-outlet invented corpus: (file name, text). Three quarters
-    write in English, a quarter in Korean; some outlets give another budget, start date,
-    title or job count than the rest; every third adds a detail of its own. ``variant``
-    changes the article (a run after it changed sees other figures)."""
+    write in English, a quarter in Korean; a few outlets give another budget (a power of
+    ten off), start date (another month), job count (two digits swapped) or title than the
+    rest; every third adds a detail of its own. ``variant`` changes the article (a run after
+    it changed sees other figures)."""
     n_ko = min(len(_KO_NAMES), n // 4)
     ko = i >= n - n_ko
     name = _KO_NAMES[i - (n - n_ko)] if ko else _EN_NAMES[i % len(_EN_NAMES)] + (
@@ -664,11 +668,11 @@ def write_corpus(folder: Path, n: int = 50) -> list[Path]:
 
 
 def corpus_extra_article() -> tuple[str, str]:
-    """An outlet joining the corpus of :func:`write_corpus` later: a third budget figure and
-    a detail no one else gives. (file name, text)"""
+    """An outlet joining the corpus of :func:`write_corpus` later: a third budget figure (a
+    power of ten below the usual one) and a detail no one else gives. (file name, text)"""
     text = ("---\noutlet: Summit Ledger\ntitle: Tram line gets its budget\npublished: 2031-04-05\n"
             "language: en\n---\n\n"
-            "The Lumen county council approved $55 million for the new Aldervale tram line on "
+            "The Lumen county council approved $4.8 million for the new Aldervale tram line on "
             "Tuesday.\n\nConstruction of the tram line will begin on June 3, 2031.\n\n"
             "A citizens' panel of 40 residents will advise on the station designs.\n")
     return "en-extra.md", text

@@ -69,17 +69,19 @@ MAPLE_2 = (
     "The deal is worth $350 million.\n"
     "Union leader Tom Achebe said 400 jobs would be created.\n"
 )
+# Coast Ledger's figure is off by a power of ten (a divergence the slot comparison reports;
+# two merely different amounts, $350 vs $300 million, are no longer enough on their own)
 LEDGER = (
     "---\noutlet: Coast Ledger\ntitle: Terminal deal\npublished: 2031-04-02\n---\n"
     "Port Aubery and Lindqvist Shipping signed a terminal deal on Tuesday.\n"
-    "The deal is worth $300 million.\n"
+    "The deal is worth $3.5 billion.\n"
 )
 
 
 def test_a_fact_two_stories_of_one_outlet_share_is_kept(tmp_path: Path) -> None:
     """Two Maple Wire stories that both say "The deal is worth $350 million." keep that line
     (it states a fact, it is not boilerplate), so the divergence with Coast Ledger's
-    "$300 million" is reported with both Maple Wire articles' own words."""
+    "$3.5 billion" is reported with both Maple Wire articles' own words."""
     arts = corpus_of(tmp_path / "articles", {"maple-1.md": MAPLE_1, "maple-2.md": MAPLE_2,
                                              "ledger.md": LEDGER})
     res = run([arts], tmp_path)
@@ -88,9 +90,11 @@ def test_a_fact_two_stories_of_one_outlet_share_is_kept(tmp_path: Path) -> None:
     assert not [r for r in res.report["removed"] if r["reason"] == "repeated"]
     number = [f for f in res.findings if f.kind == "diverge" and f.facet == "number"]
     assert number, [(f.kind, f.facet, f.summary) for f in res.findings]
-    values = {v.article_id: v.quote for f in number for v in f.values}
-    assert {"maple-1", "ledger"} <= set(values)
-    assert "$350 million" in values["maple-1"] and "$300 million" in values["ledger"]
+    # one value per side is set against the other; the other outlets of a side corroborate it
+    values = {v.article_id: v.quote for f in number for v in (*f.values, *f.corroborating)}
+    assert {"maple-1", "maple-2", "ledger"} <= set(values)
+    assert "$350 million" in values["maple-1"] and "$350 million" in values["maple-2"]
+    assert "$3.5 billion" in values["ledger"]
 
 
 def test_an_updated_copy_keeps_every_claim(tmp_path: Path) -> None:
@@ -146,8 +150,11 @@ KO_B = (
 )
 
 
-def _facets(claims: list[Any]) -> list[tuple[str, str, str | None]]:
-    return sorted((f.type, f.normalized, f.subject) for c in claims for f in c.facets)
+def _facets(claims: list[Any]) -> list[tuple[str, ...]]:
+    """Every facet as what it says, not where: type, normalised value, subject, and a
+    figure's or date's unit, head and role (absent ones as "", so the list sorts)."""
+    return sorted((f.type, f.normalized, f.subject or "", f.unit or "", f.head or "",
+                   f.role or "") for c in claims for f in c.facets)
 
 
 def test_nfd_article_gets_the_facets_of_its_nfc_form(tmp_path: Path) -> None:

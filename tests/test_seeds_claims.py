@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from crosscheck.facets import GENERIC_DOC_TYPES
+from crosscheck import lang
 from crosscheck.models import Article, Claim, Facet
 from crosscheck.pipeline import Corpus, load_corpus
 from crosscheck.split import body_segments
@@ -109,9 +109,10 @@ def dominant_document_type(a: Article, cl: list[Claim]) -> str | None:
     """The article's document type: the most frequent non-generic ``document_type`` facet
     outside double quotation marks (a speaker's words do not name the signed text); a tie
     goes to the type named first."""
+    generic = lang.get(a.language).generic_doc_types()
     found: list[Facet] = [
         f for c in cl for f in c.facets
-        if f.type == "document_type" and f.normalized not in GENERIC_DOC_TYPES
+        if f.type == "document_type" and f.normalized not in generic
         and not quoted(a.text, f.start, c.sentence_start)
     ]
     if not found:
