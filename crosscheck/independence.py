@@ -547,9 +547,9 @@ def phrase(ind: IndependentSources, n_outlets: int, s: _Sources) -> str:
 
 def _diverge_notes(f: Finding, ind: IndependentSources, s: _Sources) -> list[str]:
     """A side of a divergence carried only by one source and its copies says so (a side's
-    outlets: its values and the outlets ``corroborating`` it)."""
+    outlets: its values)."""
     per: dict[str, list[str]] = defaultdict(list)
-    for v in (*f.values, *f.corroborating):
+    for v in f.values:
         per[v.article_id].append(v.value)
     if ind.count == 1:
         return [f"all {_plural(len(per), 'outlet')} carry one source: {s.label(ind.groups[0])}"]
@@ -572,14 +572,12 @@ def _diverge_notes(f: Finding, ind: IndependentSources, s: _Sources) -> list[str
 def annotate(findings: Sequence[Finding], info: Mapping[str, SourceInfo],
              articles: Sequence[Article]) -> list[Finding]:
     """Each finding with its ``independent_sources`` (over its outlets: those of its
-    ``values`` and, for a divergence, of its ``corroborating`` values); agreements and
+    ``values``); agreements and
     divergences whose outlets include copies of one source say so in their summary."""
     s = _Sources(info, {a.id: a for a in articles})
     out = []
     for f in findings:
-        # a divergence sets one value per side against each other; the other outlets of a
-        # side are in ``corroborating``: they are outlets of the finding all the same
-        outlets = list(dict.fromkeys(v.article_id for v in (*f.values, *f.corroborating)))
+        outlets = list(dict.fromkeys(v.article_id for v in f.values))
         ind = s.group(outlets)
         summary = f.summary
         if ind.count < len(outlets):

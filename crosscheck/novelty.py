@@ -11,8 +11,8 @@ new), and is marked **changed** when its outlets or values differ from that find
 
 ``state_entry`` is what ``state.json`` keeps for the next run: per finding its kind, facet,
 claim ids and a digest of its values, and the keys (claim id + facets) of the claims the
-findings showed. A divergence's values are its sides' and those ``corroborating`` them: an
-outlet joining a side changes the finding.
+findings showed. A divergence's values are every outlet on its sides: an outlet joining a
+side changes the finding.
 """
 
 from __future__ import annotations
@@ -43,9 +43,9 @@ def claim_key(c: Claim) -> str:
 
 
 def shown_values(f: Finding) -> tuple[FindingValue, ...]:
-    """Every value a finding shows: its ``values`` and, for a divergence, the outlets
-    ``corroborating`` a side (compare sets one value per side against each other)."""
-    return (*f.values, *f.corroborating)
+    """Every value a finding shows (a divergence's ``values`` hold every outlet of its
+    sides)."""
+    return tuple(f.values)
 
 
 def digest(f: Finding) -> str:

@@ -594,11 +594,9 @@ def _tier(f: dict[str, Any]) -> str:
 
 
 def _shown_values(f: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every value a finding shows: its ``values`` and, for a divergence, the values of the
-    outlets ``corroborating`` a side (compare sets one value per side against each other
-    and lists the others there)."""
-    return [v for v in (*(f.get("values") or []), *(f.get("corroborating") or []))
-            if isinstance(v, dict)]
+    """Every value a finding shows (a divergence's ``values`` hold every outlet of its
+    sides)."""
+    return [v for v in f.get("values") or [] if isinstance(v, dict)]
 
 
 def _finding_view(f: dict[str, Any], articles: Mapping[str, ArticleView],

@@ -250,34 +250,6 @@ class TestFindingCards:
         assert len(fold[0].cssselect(".value")) == 3
         assert _text(fold[0].cssselect("summary")[0]).startswith("3 more giving")
 
-    def test_outlets_corroborating_a_side_are_shown_with_it(self) -> None:
-        """A divergence sets one value per side against each other and lists the other
-        outlets of a side in ``corroborating``: the card, its headline, its matrix row and
-        the outlet filter show them with their side, as if they were among the values."""
-        r = make_report()
-        f = next(f for f in r["findings"] if f["facet"] == "money")
-        whole = _parse(r)
-        # the 12억 달러 side: one value stays, the two others corroborate it
-        side = [v for v in f["values"] if v["normalized"] == "USD 1200000000"]
-        f["values"] = [v for v in f["values"] if v not in side[1:]]
-        f["corroborating"] = side[1:]
-        split = _parse(r)
-
-        def shown(doc: Any) -> tuple[Any, ...]:
-            card = _card(doc, f["id"])
-            groups = [(_text(g.cssselect(".vhead .shown")[0]), _text(g.cssselect(".vcount")[0]),
-                       sorted(q.text_content() for q in g.cssselect("blockquote")))
-                      for g in card.cssselect(".values > .vgroup")]
-            row = doc.cssselect(f"tr.mrow[data-finding-id='{f['id']}']")[0]
-            chips = [sorted(_text(c) for c in g.cssselect(".chip")) for g in row.cssselect(".vg")]
-            return (_text(card.cssselect("h3.headline")[0]), groups, chips,
-                    sorted(json.loads(row.get("data-articles"))),
-                    sorted(json.loads(card.get("data-articles"))))
-
-        assert len(side) == 3 and shown(split) == shown(whole)
-        assert shown(split)[1][0][1] == "3 outlets"
-
-
 class TestTriage:
     def test_one_section_without_events(self) -> None:
         """A report without events (or with one) is one section holding every card."""
