@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from crosscheck.model import DEFAULT_MODEL, ensure_default_model, load_sentence_model
+from crosscheck.weights import DEFAULT_MODEL, ensure_default_model, load_sentence_model
 
 SUBJECTS = ["하늘전자는", "노바칩스는", "정부는", "양사는", "공동 연구소는", "협력사들은"]
 OBJECTS = ["메모리 공동개발을", "투자 계획을", "본계약 일정을", "인력 채용을", "특허 공유 조건을"]

@@ -5,7 +5,7 @@ Usage: python bench/onnx_speed.py [--batch-size 32] [--repeat 2] [--keep DIR]
 Needs ``onnx`` and ``onnxruntime`` (``pip install onnx onnxruntime``). It does not use
 sentence-transformers' ``backend="onnx"``: that needs ``optimum[onnxruntime]``, whose current
 release pins ``transformers<4.58`` and would downgrade the project's transformers 5. Instead the
-converted default model (``crosscheck.model.ensure_default_model()``, offline) is exported with
+converted default model (``crosscheck.weights.ensure_default_model()``, offline) is exported with
 ``torch.onnx.export`` (the model's BertModel; mean pooling and normalisation stay in numpy,
 exactly as the sentence-transformers modules do), then quantised with
 ``onnxruntime.quantization.quantize_dynamic`` (int8 weights, QInt8, per-channel off).
@@ -169,7 +169,7 @@ def main() -> None:
     """Export, quantise, then time and score PyTorch, ONNX fp32 and ONNX int8."""
     import torch
 
-    from crosscheck.model import load_sentence_model
+    from crosscheck.weights import load_sentence_model
 
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawTextHelpFormatter)

@@ -216,13 +216,11 @@ class TimedEmbedder:
 
     def expect(self, n: int) -> None:
         """Passed on (the default model picks its engine from the job's size)."""
-        if hasattr(self.inner, "expect"):
-            self.inner.expect(n)
+        self.inner.expect(n)
 
     def release(self) -> None:
         """Passed on (the CLI drops the model once the claims are embedded)."""
-        if hasattr(self.inner, "release"):
-            self.inner.release()
+        self.inner.release()
 
 
 def rss_mb() -> float:
@@ -251,8 +249,8 @@ def reset_peak_rss() -> None:
 def worker(size: int, workdir: Path, embedder_name: str, profile: bool) -> dict[str, Any]:
     """Build the corpus, run the pipeline once cold, as the CLI does (stages timed, loads of
     the analyser and the model included), then the encode floor in the same process."""
-    from crosscheck.embed import text_key
-    from crosscheck.pipeline import make_embedder, run_report
+    from crosscheck.embed import SentenceTransformerEmbedder, text_key
+    from crosscheck.pipeline import make_embedder, release_analysers, run_report
 
     res: dict[str, Any] = {"size": size}
     t = time.perf_counter()
@@ -271,9 +269,7 @@ def worker(size: int, workdir: Path, embedder_name: str, profile: bool) -> dict[
     res["generate_s"] = time.perf_counter() - t
     import gc
 
-    from crosscheck import split
-
-    split.release_kiwi()  # the sample pool was split: start the run without an analyser
+    release_analysers()  # the sample pool was split: start the run without an analyser
     gc.collect()
 
     emb = make_embedder(None if embedder_name == "default" else embedder_name)
@@ -316,8 +312,7 @@ def worker(size: int, workdir: Path, embedder_name: str, profile: bool) -> dict[
     texts = list({text_key(c["text"]): c["text"] for c in result.report["claims"]}.values())
     res["distinct_texts"] = len(texts)
     del result
-    load = getattr(emb, "_load", None)
-    model = load() if load is not None else None
+    model = emb.load() if isinstance(emb, SentenceTransformerEmbedder) else None
     if model is not None:
         model.encode(texts[:16], batch_size=32, show_progress_bar=False)
     t = time.perf_counter()
@@ -349,7 +344,7 @@ def measure_loads(embedder: str) -> dict[str, float]:
     Kiwi().tokenize("한국과 캐나다가 협정을 체결했다.")
     out["kiwi_full_s"] = time.perf_counter() - t
     if embedder == "default":
-        from crosscheck.model import load_sentence_model
+        from crosscheck.weights import load_sentence_model
 
         t = time.perf_counter()
         m = load_sentence_model(None)
@@ -578,7 +573,7 @@ def main() -> None:
     rows: list[dict[str, Any]] = []
     try:
         if args.embedder == "default":  # convert once, outside every timing
-            from crosscheck.model import ensure_default_model
+            from crosscheck.weights import ensure_default_model
 
             ensure_default_model()
         _w, _p, out, _e = _run_child([sys.executable, __file__, "--loads", "--embedder",

@@ -91,10 +91,10 @@ _OS_HINTS = {
 
 def error_line(exc: BaseException) -> str:
     """The one line the CLI prints for an exception no command turned into a message."""
-    from crosscheck.model import ModelError
     from crosscheck.pipeline import InputError
     from crosscheck.review import ReviewError
     from crosscheck.store import StoreBusy, StoreError
+    from crosscheck.weights import ModelError
 
     message = " ".join(str(exc).split())
     if isinstance(exc, InputError | StoreBusy | StoreError | ReviewError | ModelError):
@@ -119,6 +119,11 @@ ModelOpt = Annotated[str | None, typer.Option(
     "--model", help="Sentence-transformers model name or path (default: embedded e5-small).")]
 PrimaryOpt = Annotated[Path | None, typer.Option(
     "--primary", help="The article to treat as the reference source.")]
+
+
+def _article_paths(paths: list[Path] | None) -> list[str]:
+    """The PATHS given to ``report`` or ``watch``, else the ``articles`` folder."""
+    return [str(p) for p in (paths or [Path("articles")])]
 
 
 def _version(value: bool) -> None:
@@ -166,7 +171,7 @@ def report(
             bar.update(tasks[stage], completed=done, total=total)
 
         result = run_report(
-            [str(p) for p in (paths or [Path("articles")])], out_dir, store, model, primary,
+            _article_paths(paths), out_dir, store, model, primary,
             progress=progress, notify=lambda m: err.print(safe(m)), lock_timeout=wait,
             release_models=True,
         )
@@ -198,10 +203,10 @@ def watch(
 
     def shown(result: Any) -> None:
         _print_summary(result)
-        out.print(f"[dim]watching {safe(', '.join(map(str, paths or [Path('articles')])))} "
+        out.print(f"[dim]watching {safe(', '.join(_article_paths(paths)))} "
                   f"(every {interval:g} s; Ctrl-C stops)[/dim]")
 
-    runs = watch_loop([str(p) for p in (paths or [Path("articles")])], out_dir, store, model,
+    runs = watch_loop(_article_paths(paths), out_dir, store, model,
                       primary, interval, on_result=shown,
                       on_error=lambda e: err.print(f"[red]error:[/red] {safe(error_line(e))}",
                                                    soft_wrap=True),
@@ -332,12 +337,13 @@ def review_list(
 def review_show(finding_id: str, report_path: ReportOpt = Path("reports/report.json"),
                 store: StoreOpt = Path("claims")) -> None:
     """Show one finding: each outlet's own words, and its review."""
+    from crosscheck.review import match
+
     rep = _load_report(report_path, store)
-    found = [f for f in rep["findings"] if f["id"].startswith(finding_id)]
-    if len(found) != 1:
-        err.print(f"[red]error:[/red] {len(found)} findings match {safe(repr(finding_id))}")
+    f = match(rep["findings"], finding_id)
+    if f is None:
+        err.print(f"[red]error:[/red] 0 findings match {safe(repr(finding_id))}")
         raise typer.Exit(2)
-    f = found[0]
     outlets = {a["id"]: a.get("outlet") or a["id"] for a in rep["articles"]}
     out.print(f"[bold]{safe(f['id'])}[/bold] {safe(f['kind'])} / {safe(f['facet'])} — "
               f"{safe(f['summary'])}")
@@ -349,39 +355,28 @@ def review_show(finding_id: str, report_path: ReportOpt = Path("reports/report.j
                          f"{v.get('quote')}"))
 
 
-def _decide(finding_id: str, status: str, note: str | None, store: Path, report_path: Path) -> None:
-    from crosscheck.pipeline import review_decide
-
-    entry = review_decide(store, finding_id, status, note, report_path)
-    note = f" — {entry['note']}" if entry["note"] else ""
-    out.print(safe(f"{entry['id']}: {entry['status']}{note}"))
-
-
 NoteOpt = Annotated[str | None, typer.Option("--note", help="Why (kept with the decision).")]
 
 
-@review_app.command("confirm")
-@guarded
-def review_confirm(finding_id: str, note: NoteOpt = None, store: StoreOpt = Path("claims"),
-                   report_path: ReportOpt = Path("reports/report.json")) -> None:
-    """Confirm a finding (it is a real discrepancy)."""
-    _decide(finding_id, "confirmed", note, store, report_path)
+def _decision(name: str, status: str, help_text: str) -> None:
+    """Register ``crosscheck review NAME ID [--note]``, which records ``status``."""
+
+    def command(finding_id: str, note: NoteOpt = None, store: StoreOpt = Path("claims"),
+                report_path: ReportOpt = Path("reports/report.json")) -> None:
+        from crosscheck.pipeline import review_decide
+
+        entry = review_decide(store, finding_id, status, note, report_path)
+        shown = f" — {entry['note']}" if entry["note"] else ""
+        out.print(safe(f"{entry['id']}: {entry['status']}{shown}"))
+
+    command.__doc__ = help_text
+    command.__name__ = f"review_{name}"
+    review_app.command(name)(guarded(command))
 
 
-@review_app.command("dismiss")
-@guarded
-def review_dismiss(finding_id: str, note: NoteOpt = None, store: StoreOpt = Path("claims"),
-                   report_path: ReportOpt = Path("reports/report.json")) -> None:
-    """Dismiss a finding (a false alarm)."""
-    _decide(finding_id, "dismissed", note, store, report_path)
-
-
-@review_app.command("reopen")
-@guarded
-def review_reopen(finding_id: str, note: NoteOpt = None, store: StoreOpt = Path("claims"),
-                  report_path: ReportOpt = Path("reports/report.json")) -> None:
-    """Reopen a finding."""
-    _decide(finding_id, "open", note, store, report_path)
+_decision("confirm", "confirmed", "Confirm a finding (it is a real discrepancy).")
+_decision("dismiss", "dismissed", "Dismiss a finding (a false alarm).")
+_decision("reopen", "open", "Reopen a finding.")
 
 
 @review_app.command("import")

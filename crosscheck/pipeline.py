@@ -1,9 +1,14 @@
 """The one place that knows the order of the stages, and touches the disk for them.
 
-    discover files -> ingest (parse, chrome out) -> split + facets  [cached per article]
-    -> repeated boilerplate across an outlet's articles -> embed     [cached per claim text]
-    -> cluster -> compare -> independent sources -> reviews + "new" marks
-    -> report.json + index.html
+A run is ``STAGES``, in this order, run by one loop (``run_report``) that times each and
+measures its peak memory (``RunStats.timings``, ``RunStats.peak_rss_mb``):
+
+    ingest+split  discover files -> ingest (parse, chrome out) -> split + facets
+                  [cached per article] -> boilerplate an outlet repeats across its articles
+    embed         claim texts -> vectors                              [cached per claim text]
+    cluster       nearest neighbours [cached] -> clusters of claims stating one fact
+    compare       events -> findings -> independent sources -> review decisions -> new marks
+    report        report.json + index.html, and the state the next run compares with
 
 A re-run reprocesses only new or changed articles (content hash + pipeline version) and embeds
 only claim texts it has not seen with that model.
@@ -28,8 +33,8 @@ from typing import Any
 import numpy as np
 import orjson
 
-from crosscheck import PIPELINE_VERSION, __version__, independence, novelty, review
-from crosscheck.cluster import DEFAULT_THRESHOLD, cluster_claims, nearest_neighbours
+from crosscheck import PIPELINE_VERSION, __version__, independence, lang, novelty, review
+from crosscheck.cluster import DEFAULT_THRESHOLD, Neighbours, cluster_claims, nearest_neighbours
 from crosscheck.compare import compare
 from crosscheck.embed import Embedder, SentenceTransformerEmbedder, text_key
 from crosscheck.entities import person_groups
@@ -42,7 +47,6 @@ from crosscheck.ingest import (
     drop_repeated_lines,
     parse_article,
 )
-from crosscheck.model import ModelError
 from crosscheck.models import (
     Article,
     Claim,
@@ -55,8 +59,9 @@ from crosscheck.models import (
     as_plain,
 )
 from crosscheck.nfc import OffsetMap, nfc_with_map
-from crosscheck.split import drop_claims_in, expect_articles, release_kiwi, split_article
+from crosscheck.split import drop_claims_in, split_article
 from crosscheck.store import Store, StoreBusy
+from crosscheck.weights import ModelError
 
 ARTICLE_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
 REPORT_SCHEMA = "crosscheck.report/1"
@@ -405,7 +410,7 @@ def load_corpus(
 
     Two passes: the files are read and checked against the cache first, so the splitter
     knows how many articles it will analyse (a few: the lean Korean analyser; many: the
-    full one, see ``split.expect``), then the new or changed ones are parsed and split.
+    full one, see ``Language.prepare``), then the new or changed ones are parsed and split.
     ``exclude``: folders and files never read (the report's own output, the store). Raises
     ``InputError`` when ``primary`` names no file.
     """
@@ -449,7 +454,7 @@ def load_corpus(
         slots.append((f, aid, cached if cached is not None else data))
     if progress:
         progress("read", len(files), len(files))
-    expect_articles(sum(1 for _, _, x in slots if isinstance(x, bytes)))
+    _prepare_analysers(sum(1 for _, _, x in slots if isinstance(x, bytes)))
     articles: list[Article] = []
     claims: dict[str, list[Claim]] = {}
     for f, aid, got in slots:
@@ -532,9 +537,7 @@ def embed_claims(
     # set sorted once, not each chunk of 256 on its own
     todo = sorted({k for k in keys.values() if k not in cache}, key=lambda k: (len(texts[k]), k))
     fresh: dict[str, np.ndarray] = {}
-    expect = getattr(embedder, "expect", None)
-    if expect is not None:  # lets the default model pick its fast-start engine for small jobs
-        expect(len(todo))
+    embedder.expect(len(todo))  # lets the default model pick its fast-start engine
     for i in range(0, len(todo), batch):
         if progress:
             progress("embed", i, len(todo))
@@ -639,6 +642,134 @@ def build_report(
 # ------------------------------------------------------------------------ the run
 
 
+@dataclass
+class _Run:
+    """One run: what it was asked, and what each stage hands to the next."""
+
+    paths: Sequence[str | Path]
+    out_dir: Path
+    store: Store
+    embedder: Embedder
+    stats: RunStats
+    progress: Progress | None
+    primary: str | Path | None
+    threshold: float
+    release_models: bool
+    corpus: Corpus = field(default_factory=lambda: Corpus([], [], []))
+    vectors: dict[str, np.ndarray] = field(default_factory=dict)
+    matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, 1), np.float32))
+    neighbours: Neighbours | None = None
+    clusters: list[Cluster] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    sources: dict[str, SourceInfo] = field(default_factory=dict)
+    reviews_doc: dict[str, Any] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    report: dict[str, Any] = field(default_factory=dict)
+    html_path: Path = Path()
+    json_path: Path = Path()
+
+
+def _ingest_and_split(run: _Run) -> None:
+    run.corpus = load_corpus(run.paths, run.store, run.stats, run.progress, run.primary,
+                             exclude=own_outputs(run.out_dir, run.store.root))
+    if not run.corpus.articles:
+        raise NoArticles(run.corpus.errors)
+    run.stats.removed_articles = run.store.forget_articles({a.id for a in run.corpus.articles})
+
+
+def _release_analysers_after(run: _Run) -> None:
+    if run.release_models:
+        release_analysers()
+        _trim_heap()
+
+
+def _embed(run: _Run) -> None:
+    run.vectors = embed_claims(run.corpus.claims, run.embedder, run.store, run.stats,
+                               run.progress)
+
+
+def _release_embedder_after(run: _Run) -> None:
+    if run.release_models:
+        run.embedder.release()
+        gc.collect()
+        _trim_heap()
+
+
+def _cluster(run: _Run) -> None:
+    claims, name = run.corpus.claims, run.embedder.name
+    if claims:
+        run.matrix = np.stack([run.vectors[c.id] for c in claims])
+    run.neighbours = nearest_neighbours(claims, run.matrix,
+                                        previous=run.store.load_neighbours(name))
+    run.store.save_neighbours(name, run.neighbours)
+    run.clusters = cluster_claims(claims, run.matrix, threshold=run.threshold,
+                                  neighbours=run.neighbours)
+
+
+def _compare(run: _Run) -> None:
+    articles, claims = run.corpus.articles, run.corpus.claims
+    run.events = group_events(articles, claims, run.clusters, person_groups(claims))
+    comparison = compare(articles, claims, run.clusters, run.vectors, events=run.events)
+    run.entities = comparison.entities
+    run.sources = independence.sources(articles, claims)
+    findings = independence.annotate(comparison.findings, run.sources, articles)
+    run.reviews_doc = run.store.load_reviews()
+    findings = review.apply(findings, run.reviews_doc)
+    state = run.store.load_state()
+    run.findings = novelty.mark(findings, state, novelty.changed_articles(articles, state),
+                                claims)
+
+
+def _drop_vectors_after(run: _Run) -> None:
+    # the vectors are not needed from here: let them go before the report is built (at
+    # 5,000 articles ~170 MB with the matrix, under the report stage's own peak)
+    run.vectors, run.matrix, run.neighbours = {}, np.zeros((0, 1), np.float32), None
+    _trim_heap()
+
+
+def _report(run: _Run) -> None:
+    from crosscheck.report import write_report
+
+    corpus = run.corpus
+    run.report = build_report(corpus.articles, corpus.claims, run.clusters, run.findings,
+                              run.entities, corpus.errors, run.embedder.name, run.stats,
+                              run.reviews_doc, run.events, run.sources)
+    run.html_path, run.json_path = write_report(run.report, run.out_dir,
+                                                fragment_cache=run.store.fragment_cache)
+    run.store.save_state({
+        "finding_ids": sorted(f.id for f in run.findings),
+        "articles": {a.id: a.sha256 for a in corpus.articles},
+        "model": run.embedder.name,
+        "generated_at": run.report["generated_at"],
+        **novelty.state_entry(run.findings, corpus.claims),
+    })
+
+
+def _nothing(run: _Run) -> None:
+    """No stage-end step."""
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One step of a run. ``run`` fills its part of the ``_Run``; ``after`` lets go of what
+    the later stages no longer need, once the stage has been timed and measured."""
+
+    name: str
+    run: Callable[[_Run], None]
+    after: Callable[[_Run], None] = _nothing
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage("ingest+split", _ingest_and_split, after=_release_analysers_after),
+    Stage("embed", _embed, after=_release_embedder_after),
+    Stage("cluster", _cluster),
+    Stage("compare", _compare, after=_drop_vectors_after),
+    Stage("report", _report),
+)
+"""The stages of a run, in order (the module docstring says what each does)."""
+
+
 def run_report(
     paths: Sequence[str | Path], out_dir: str | Path = "reports", store_dir: str | Path = "claims",
     model: str | None = None, primary: str | Path | None = None, embedder: Embedder | None = None,
@@ -653,13 +784,12 @@ def run_report(
     stages by ~1 GB; a one-shot process (the CLI) wants that, a caller running reports in a
     loop with one embedder does not (it would reload them every run).
     """
-    from crosscheck.report import write_report
-
     say: Notify = notify or (lambda _m: None)
     _check_out_dir(Path(out_dir))
     store = Store(Path(store_dir), warn=lambda m: say(f"warning: {m}"))
     stats = RunStats()
-    emb = embedder or make_embedder(model, say)
+    run = _Run(paths, Path(out_dir), store, embedder or make_embedder(model, say), stats,
+               progress, primary, threshold, release_models)
     with _locked(store, lock_timeout, say):
         store.clean_temp_files()
         for tmp in [*Path(out_dir).glob(".report.json.*.tmp"),
@@ -667,69 +797,14 @@ def run_report(
             with contextlib.suppress(OSError):
                 tmp.unlink()
         _stage_peak_mb()  # the stages' peaks are measured from here
-        t = time.perf_counter()
-        corpus = load_corpus(paths, store, stats, progress, primary,
-                             exclude=own_outputs(out_dir, store_dir))
-        stats.timings["ingest+split"] = time.perf_counter() - t
-        stats.peak_rss_mb["ingest+split"] = _stage_peak_mb()
-        if release_models:
-            release_kiwi()
-            _trim_heap()
-        if not corpus.articles:
-            raise NoArticles(corpus.errors)
-        stats.removed_articles = store.forget_articles({a.id for a in corpus.articles})
-        t = time.perf_counter()
-        vectors = embed_claims(corpus.claims, emb, store, stats, progress)
-        stats.timings["embed"] = time.perf_counter() - t
-        stats.peak_rss_mb["embed"] = _stage_peak_mb()
-        release = getattr(emb, "release", None)
-        if release_models and release is not None:
-            release()
-            gc.collect()
-            _trim_heap()
-        t = time.perf_counter()
-        matrix = (np.stack([vectors[c.id] for c in corpus.claims]) if corpus.claims
-                  else np.zeros((0, 1), np.float32))
-        neighbours = nearest_neighbours(corpus.claims, matrix,
-                                        previous=store.load_neighbours(emb.name))
-        store.save_neighbours(emb.name, neighbours)
-        clusters = cluster_claims(corpus.claims, matrix, threshold=threshold,
-                                  neighbours=neighbours)
-        stats.timings["cluster"] = time.perf_counter() - t
-        stats.peak_rss_mb["cluster"] = _stage_peak_mb()
-        t = time.perf_counter()
-        events = group_events(corpus.articles, corpus.claims, clusters,
-                              person_groups(corpus.claims))
-        comparison = compare(corpus.articles, corpus.claims, clusters, vectors, events=events)
-        sources = independence.sources(corpus.articles, corpus.claims)
-        findings = independence.annotate(comparison.findings, sources, corpus.articles)
-        reviews_doc = store.load_reviews()
-        findings = review.apply(findings, reviews_doc)
-        state = store.load_state()
-        findings = novelty.mark(findings, state, novelty.changed_articles(corpus.articles, state),
-                                corpus.claims)
-        stats.timings["compare"] = time.perf_counter() - t
-        stats.peak_rss_mb["compare"] = _stage_peak_mb()
-        # the vectors are not needed from here: let them go before the report is built (at
-        # 5,000 articles ~170 MB with the matrix, under the report stage's own peak)
-        del vectors, matrix, neighbours
-        _trim_heap()
-        t = time.perf_counter()
-        report = build_report(corpus.articles, corpus.claims, clusters, findings,
-                              comparison.entities, corpus.errors, emb.name, stats, reviews_doc,
-                              events, sources)
-        html_path, json_path = write_report(report, Path(out_dir),
-                                            fragment_cache=store.fragment_cache)
-        store.save_state({
-            "finding_ids": sorted(f.id for f in findings),
-            "articles": {a.id: a.sha256 for a in corpus.articles},
-            "model": emb.name,
-            "generated_at": report["generated_at"],
-            **novelty.state_entry(findings, corpus.claims),
-        })
-        stats.timings["report"] = time.perf_counter() - t
-        stats.peak_rss_mb["report"] = _stage_peak_mb()
-    return RunResult(report, html_path, json_path, findings, corpus.errors, stats)
+        for stage in STAGES:
+            t = time.perf_counter()
+            stage.run(run)
+            stats.timings[stage.name] = time.perf_counter() - t
+            stats.peak_rss_mb[stage.name] = _stage_peak_mb()
+            stage.after(run)
+    return RunResult(run.report, run.html_path, run.json_path, run.findings, run.corpus.errors,
+                     stats)
 
 
 def _check_out_dir(out_dir: Path) -> None:
@@ -786,11 +861,9 @@ def watch(
     pays. A run that fails (no readable article, store busy) is reported to ``on_error``
     and watching goes on.
     """
-    from crosscheck import split
-
     emb = embedder or make_embedder(model, notify)
     # load and build the (lean) Korean analyser now, not when the first Korean article comes
-    split.warm_up()
+    _warm_up_analysers()
     last: tuple[tuple[str, int, int], ...] | None = None
     runs = 0
     try:
@@ -838,6 +911,25 @@ def _trim_heap() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
+def _prepare_analysers(n_articles: int) -> None:
+    """Tell each language how many articles are about to be split: its analyser picks its
+    model for that many (the Korean one: lean for a few, full for many)."""
+    for lg in lang.all_languages():
+        lg.prepare(n_articles)
+
+
+def release_analysers() -> None:
+    """Drop every language's heavy analyser and memos; the next split loads them again."""
+    for lg in lang.loaded():
+        lg.release()
+
+
+def _warm_up_analysers() -> None:
+    """Load the analysers now (a resident process wants them ready for the first article)."""
+    for lg in lang.all_languages():
+        lg.sentences_batch(["."])
+
+
 class InputError(Exception):
     """A path or option that names nothing usable (the CLI exits 2)."""
 
@@ -881,21 +973,13 @@ MAX_REPORT_BYTES = 2 * 1024 ** 3  # report.json: only a guard against devices an
 def _read_json(path: str | Path, what: str, limit: int = MAX_BYTES) -> Any:
     """A JSON file read with the article checks (a regular file, at most ``limit`` bytes);
     ``ReviewError`` naming ``what`` when it cannot be read or parsed."""
-    import json
-
     try:
         data = _read(Path(path), limit)
     except IngestError as exc:
         raise review.ReviewError(f"{what} {path}: {exc.reason}") from exc
     except OSError as exc:
         raise review.ReviewError(f"{what} {path}: cannot read ({exc.strerror or exc})") from exc
-    try:
-        return json.loads(data.decode("utf-8"))
-    except RecursionError as exc:
-        raise review.ReviewError(f"{what} {path}: cannot read (JSON nested too deeply)"
-                                 ) from exc
-    except ValueError as exc:  # not JSON, cut short, not UTF-8
-        raise review.ReviewError(f"{what} {path}: cannot read ({exc})") from exc
+    return review.parse_json(data, f"{what} {path}")
 
 
 def read_report(report_path: str | Path) -> dict[str, Any]:
@@ -933,34 +1017,23 @@ def load_report(report_path: str | Path, store_dir: str | Path | None = None) ->
     be read or is not a crosscheck report, or when the decisions file is damaged."""
     rep = read_report(report_path)
     if store_dir is not None and (Path(store_dir) / "reviews.json").exists():
-        reviews = Store(Path(store_dir)).load_reviews().get("reviews", {})
-        for f in rep.get("findings", []):
-            r = reviews.get(f.get("id"))
-            if r:
-                f["review"] = {**(f.get("review") or {}), "status": r["status"],
-                               "note": r.get("note", ""), "history": r.get("history", [])}
+        rep = review.apply_to_report(rep, Store(Path(store_dir)).load_reviews())
     return rep
 
 
 def review_decide(store_dir: str | Path, finding_id: str, status: str, note: str | None = None,
                   report_path: str | Path | None = "reports/report.json") -> dict[str, Any]:
-    """Record a decision on a finding (atomically); returns the finding's review entry."""
-    store = Store(Path(store_dir))
-    finding = None
-    matches: list[str] = []
+    """Record a decision on a finding (atomically); returns the finding's review entry.
+    ``finding_id`` may be the start of an id in the report at ``report_path``."""
     if note is not None:
         review.check_text(note, "the note")
     review.check_text(finding_id, "the finding id")
+    finding = None
     if report_path and Path(report_path).exists():
-        rep = read_report(report_path)
-        fs = {f["id"]: f for f in rep.get("findings", [])}
-        matches = [k for k in fs if k.startswith(finding_id)]
-        if len(matches) == 1:
-            finding_id = matches[0]
-            finding = fs[finding_id]
-        elif len(matches) > 1:
-            raise review.ReviewError(f"{finding_id!r} matches {len(matches)} findings; "
-                                     "give more of the id")
+        finding = review.match(read_report(report_path)["findings"], finding_id)
+        if finding is not None:
+            finding_id = finding["id"]
+    store = Store(Path(store_dir))
     with store.lock(timeout=60):
         doc = store.load_reviews()
         if finding is None and finding_id not in doc.get("reviews", {}):

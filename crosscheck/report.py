@@ -32,7 +32,7 @@ import orjson
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from crosscheck.store import atomic_write_bytes, atomic_writer
+from crosscheck.atomic import atomic_write_bytes, atomic_writer
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 REPORT_TEMPLATE = "report.html.j2"

@@ -159,6 +159,40 @@ def apply(findings: Sequence[Finding], doc: Mapping[str, Any]) -> list[Finding]:
     return out
 
 
+def parse_json(data: bytes, what: str) -> Any:
+    """The JSON document in ``data``; ``ReviewError`` starting with ``what`` (``decisions
+    file PATH``) when it is not UTF-8 JSON, is cut short or nests too deeply."""
+    try:
+        return json.loads(data.decode("utf-8"))
+    except RecursionError as exc:
+        raise ReviewError(f"{what}: cannot read (JSON nested too deeply)") from exc
+    except ValueError as exc:  # not JSON, cut short, not UTF-8
+        raise ReviewError(f"{what}: cannot read ({exc})") from exc
+
+
+def match(findings: Sequence[Mapping[str, Any]], prefix: str) -> Mapping[str, Any] | None:
+    """The one finding (of a report's ``findings``) whose id starts with ``prefix``; None when
+    none does, ``ReviewError`` when several do."""
+    found = [f for f in findings if f["id"].startswith(prefix)]
+    if len(found) > 1:
+        raise ReviewError(f"{prefix!r} matches {len(found)} findings; give more of the id")
+    return found[0] if found else None
+
+
+def apply_to_report(report: Mapping[str, Any], doc: Mapping[str, Any]) -> dict[str, Any]:
+    """A written report (as a dict) with the decisions in ``doc`` in its findings' ``review``:
+    what a listing shows after ``crosscheck review confirm``, before any re-run."""
+    reviews: Mapping[str, Any] = doc.get("reviews", {})
+    findings = []
+    for f in report.get("findings", []):
+        r = reviews.get(f.get("id"))
+        if r:
+            f = {**f, "review": {**(f.get("review") or {}), "status": r["status"],
+                                 "note": r.get("note", ""), "history": r.get("history", [])}}
+        findings.append(f)
+    return {**report, "findings": findings}
+
+
 def _user() -> str:
     try:
         return getpass.getuser()

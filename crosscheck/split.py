@@ -190,22 +190,3 @@ def drop_claims_in(claims: list[Claim], spans: list[Removed]) -> list[Claim]:
     if not spans:
         return claims
     return [c for c in claims if not any(r.start <= c.start and c.end <= r.end for r in spans)]
-
-
-def expect_articles(n: int) -> None:
-    """Announce how many articles are about to be split: each language's analyser picks
-    its model for that many (the Korean one: lean for a few, full for many)."""
-    for lg in lang.all_languages():
-        lg.prepare(n)
-
-
-def release_kiwi() -> None:
-    """Drop every language's heavy analyser and memos; the next split loads them again."""
-    for lg in lang.loaded():
-        lg.release()
-
-
-def warm_up() -> None:
-    """Load the analysers now (a resident process wants them ready for the first article)."""
-    for lg in lang.all_languages():
-        lg.sentences_batch(["."])

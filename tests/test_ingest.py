@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
+from conftest import SEEDS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,8 +19,6 @@ from crosscheck.ingest import (
     parse_article,
 )
 from crosscheck.models import Article
-
-SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 
 # An invented story, used throughout.
 KO_BODY = (
@@ -630,9 +628,6 @@ class TestScale:
         assert time.perf_counter() - t0 < 30
 
 
-needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds not present")
-
-
 def _seed(prefix: str) -> Article:
     path = next(SEEDS.glob(f"{prefix}_*.txt"))
     return parse_article(str(path), path.read_bytes(), prefix)
@@ -643,7 +638,6 @@ CHROME_MARKERS = ("버튼", "사진=", "무단전재", "WEEKLY HOT", "가장 많
 
 
 @pytest.mark.seeds
-@needs_seeds
 class TestSeeds:
     @pytest.mark.parametrize(
         ("prefix", "outlet"),

@@ -13,19 +13,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import pytest
+from conftest import ARTICLES, invented_article
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crosscheck import lang
 from crosscheck.facets import annotate
 from crosscheck.lang.gazetteer import gazetteer
-from crosscheck.models import Article, Claim, Facet
+from crosscheck.models import Claim, Facet
 from crosscheck.split import split_article
 
-ROOT = Path(__file__).resolve().parents[1]
 PUBLISHED = "2026-03-04"  # a Wednesday
 
 
@@ -62,14 +61,9 @@ CASES = {
 }
 
 
-def article(text: str, language: str, published: str = PUBLISHED) -> Article:
-    return Article(id="t", path="t.txt", text=text, sha256="0", format="txt",
-                   language=language, published=published)
-
-
 def annotated(text: str, language: str, published: str = PUBLISHED) -> list[Claim]:
     """Split and annotate an invented article; every facet's offsets are checked."""
-    art = article(text, language, published)
+    art = invented_article(text, language, published=published)
     claims = annotate(art, split_article(art))
     for c in claims:
         assert text[c.start:c.end] == c.text
@@ -426,7 +420,7 @@ class TestJapaneseSample:
     def claims(cls) -> dict[str, list[Claim]]:
         from crosscheck.pipeline import load_corpus
 
-        corpus = load_corpus([ROOT / "articles" / n for n in (
+        corpus = load_corpus([ARTICLES / n for n in (
             "meti-release.md", "seikai-nippo.txt", "toto-keizai.md")])
         assert {a.language for a in corpus.articles} == {"ja"}
         out: dict[str, list[Claim]] = {}

@@ -807,7 +807,7 @@ def test_review_import_of_a_huge_file_is_refused(reported: tuple[Path, str]) -> 
 def test_uncached_model_without_network_fails_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """An uncached model name with the hub unreachable raises ModelError saying so, without
     asking huggingface_hub (which retries for over a minute); with HF_HUB_OFFLINE set too."""
-    from crosscheck import model
+    from crosscheck import weights as model
 
     calls: list[Any] = []
 
@@ -831,7 +831,7 @@ def test_uncached_model_without_network_fails_at_once(monkeypatch: pytest.Monkey
 def test_download_of_a_named_model_is_announced(monkeypatch: pytest.MonkeyPatch) -> None:
     """Where the hub answers, a model the user named and that is not cached is downloaded,
     and the run says so first."""
-    from crosscheck import model
+    from crosscheck import weights as model
 
     class Fake:
         def __init__(self, name: str, **kw: Any) -> None:

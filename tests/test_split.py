@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 import pytest
+from conftest import ARTICLES, invented_article
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,17 +17,9 @@ from crosscheck.models import Article, Claim, Removed
 from crosscheck.split import body_segments, drop_claims_in, is_hangul_text, split_article
 
 
-def make_article(text: str, language: str = "ko", removed: tuple[Removed, ...] = ()) -> Article:
-    """A bare article around ``text``."""
-    return Article(
-        id="t", path="t.txt", text=text, sha256="0", format="txt", language=language,
-        removed=removed,
-    )
-
-
 def claims_of(text: str, language: str = "ko", removed: tuple[Removed, ...] = ()) -> list[Claim]:
     """The claims of an article made of ``text``."""
-    return split_article(make_article(text, language, removed))
+    return split_article(invented_article(text, language, removed=removed))
 
 
 def texts(text: str, language: str = "ko") -> list[str]:
@@ -55,7 +48,7 @@ class TestOffsets:
             "▲ 부품 공급망 강화,\r\n▲ 연구 인력 교류\r\n"
             "Dr. Lee said the plant \"will open soon.\" It employs 300 people.\r\n"
         )
-        article = make_article(text)
+        article = invented_article(text)
         claims = split_article(article)
         assert claims
         assert_offsets(article, claims)
@@ -86,7 +79,7 @@ class TestOffsets:
     def test_random_text_offsets_slice(self, text: str) -> None:
         """On any mix of Korean, English, quotes, ▲ bullets and CRLF, claims slice exactly,
         never cross a line break, never overlap, and never start or end with whitespace."""
-        article = make_article(text)
+        article = invented_article(text)
         claims = split_article(article)
         assert_offsets(article, claims)
         for c in claims:
@@ -231,7 +224,7 @@ class TestEnumerations:
         from crosscheck.facets import annotate
 
         text = "회사는 ▲서버 23대 ▲악성코드 25종 ▲유심 정보 2700만 건이 확인됐다고 19일 밝혔다."
-        article = make_article(text)
+        article = invented_article(text)
         claims = annotate(article, split_article(article))
         assert [c.text for c in claims] == [text]
         numbers = [f.value for f in claims[0].facets if f.type == "number"]
@@ -270,7 +263,7 @@ class TestCoverage:
 
     def test_every_word_of_the_body_is_in_a_claim(self) -> None:
         """No sentence of the body is lost: every word character belongs to some claim."""
-        article = make_article(self.TEXT)
+        article = invented_article(self.TEXT)
         claims = split_article(article)
         for s, e in body_segments(article):
             for i in range(s, e):
@@ -281,7 +274,7 @@ class TestCoverage:
         """Text marked as removed (a photo caption) is in no claim, and the rest still is."""
         start = self.TEXT.index("사진=")
         end = self.TEXT.index("\n", start)
-        article = make_article(self.TEXT, removed=(Removed(start, end, "caption"),))
+        article = invented_article(self.TEXT, removed=(Removed(start, end, "caption"),))
         claims = split_article(article)
         assert claims
         for c in claims:
@@ -300,7 +293,7 @@ class TestCoverage:
         """body_segments yields trimmed line pieces outside removed spans, none blank."""
         text = "  첫 줄  \n\n둘째 줄 광고문구\n"
         k = text.index("광고문구")
-        art = make_article(text, removed=(Removed(k, k + 4, "ad"),))
+        art = invented_article(text, removed=(Removed(k, k + 4, "ad"),))
         assert [text[s:e] for s, e in body_segments(art)] == ["첫 줄", "둘째 줄"]
 
     def test_drop_claims_in(self) -> None:
@@ -335,7 +328,6 @@ class TestLeanAnalyser:
         as the full model does; a text in which a multi-word name can occur switches it to
         the full model, so that text too is analysed as the full model does (the lean one
         with the name added as a user word would make 다니엘 데이 루이스 one token)."""
-        from pathlib import Path
 
         from kiwipiepy import Kiwi
 
@@ -344,7 +336,7 @@ class TestLeanAnalyser:
         def tokens(k: Any, lines: list[str]) -> list[list[tuple[str, str, int, int]]]:
             return [[(t.form, t.tag, t.start, t.len) for t in x] for x in k.tokenize(lines)]
 
-        root = Path(__file__).resolve().parents[1] / "articles"
+        root = ARTICLES
         lines = [line for f in sorted(root.glob("*.*")) if f.name != "README.md"
                  for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
         full = Kiwi()

