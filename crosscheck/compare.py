@@ -546,12 +546,16 @@ def _title_findings(
 
 def _self_clash(mentions: Sequence[tuple[Claim, Facet]]) -> bool:
     """Does one article give one person titles that do not go together, in separate
-    mentions (a title pair written side by side, 부총리 겸 장관, is both held)?"""
+    mentions (a title pair written side by side anywhere in it, 부총리 겸 장관, is both
+    held)?"""
     spans = sorted(mentions, key=lambda cf: cf[1].start)
+    held = {frozenset({f.normalized, g.normalized})  # posts one mention names together
+            for i, (_, f) in enumerate(spans) for _, g in spans[i + 1 :]
+            if g.start - f.end <= 12}
     for i, (_, f) in enumerate(spans):
         for _, g in spans[i + 1 :]:
-            if g.start - f.end <= 12:  # one mention naming two posts
-                continue
+            if frozenset({f.normalized, g.normalized}) in held:
+                continue  # given together once (부총리 겸 장관): both held, never a clash
             if not _title_compatible(f.normalized, g.normalized):
                 return True
     return False
@@ -742,7 +746,7 @@ QUOTE_SAME_QUOTE = 0.5
 one statement (below, they are different statements)."""
 
 
-def quote_relation(a: str, b: str, translated: bool = False) -> str:
+def quote_relation(a: str, b: str, translated: bool = False, strict: bool = False) -> str:
     """How two quotations relate: ``other`` (not one statement, or in different scripts — a
     translation is not compared word by word), ``same`` (one statement: in full or in part,
     or reworded without changing what it says), or ``differ``: one statement whose
@@ -752,7 +756,10 @@ def quote_relation(a: str, b: str, translated: bool = False) -> str:
 
     ``translated``: both render words first said in another language (a Korean official
     quoted in English): word choice and negation are the translators', so only numbers and
-    the speaker's person count."""
+    the speaker's person count.
+
+    ``strict``: the two are not known to state one fact (only one speaker's quotes): a
+    rewording that drops a number is then taken for another remark (``other``)."""
     if script_of(a) != script_of(b):
         return "other"
     qa, qb = quote_words(a), quote_words(b)
@@ -777,7 +784,9 @@ def quote_relation(a: str, b: str, translated: bool = False) -> str:
         return "same"
     reworded = bool(qa.predicates - qb.predicates and qb.predicates - qa.predicates)
     dropped = bool(qa.numbers ^ qb.numbers)
-    return "differ" if reworded and dropped else "same"
+    if reworded and dropped:
+        return "other" if strict else "differ"
+    return "same"
 
 
 def _in_order(a: Sequence[str], b: Sequence[str]) -> float:
@@ -816,13 +825,26 @@ def _quote_findings(
     articles: Mapping[str, Article], claims: Sequence[Claim], clusters: Sequence[Cluster],
     primaries: frozenset[str], event_of: Mapping[str, str], canon: Mapping[str, str],
 ) -> list[Finding]:
-    """Quotes of one statement (in one claim cluster, or the same speaker's quotes with
-    most content words in common) whose wording differs in substance."""
+    """Quotes of one statement — in one claim cluster, or the same speaker's in one event —
+    compared by ``quote_relation``: wording that differs in substance diverges; one
+    statement quoted alike (in full by one outlet, in part by another, or reworded without
+    changing a content word) is an agreement."""
     by_id = {c.id: c for c in claims}
     out: list[Finding] = []
     seen: set[tuple[str, str]] = set()
-    for cl in _within_events(clusters, by_id, event_of):
-        quotes = [(by_id[i], f) for i in cl.claim_ids for f in by_id[i].facets if f.type == "quote"]
+    groups = [[(by_id[i], f) for i in cl.claim_ids for f in by_id[i].facets if f.type == "quote"]
+              for cl in _within_events(clusters, by_id, event_of)]
+    n_cluster_groups = len(groups)
+    cluster_of = {i: cl.id for cl in clusters for i in cl.claim_ids}
+    by_speaker: dict[tuple[str | None, str], list[tuple[Claim, Facet]]] = defaultdict(list)
+    for c in claims:
+        for f in c.facets:
+            if f.type == "quote" and f.subject:
+                by_speaker[(event_of.get(c.article_id), canon.get(f.subject, f.subject))].append(
+                    (c, f))
+    groups += [g for _, g in sorted(by_speaker.items(), key=lambda kv: str(kv[0]))]
+    for gi, quotes in enumerate(groups):
+        one_fact = gi < n_cluster_groups  # a claim cluster: the quotes state one fact
         for k, (c1, f1) in enumerate(quotes):
             for c2, f2 in quotes[k + 1 :]:
                 if c1.article_id == c2.article_id:
@@ -833,7 +855,22 @@ def _quote_findings(
                 seen.add(key)  # type: ignore[arg-type]
                 speakers = {canon.get(f.subject or "", f.subject or "") for f in (f1, f2)}
                 translated = any(_speaks_other_language(sp, f1.value) for sp in speakers)
-                if quote_relation(f1.value, f2.value, translated) != "differ":
+                rel = quote_relation(f1.value, f2.value, translated, strict=not one_fact)
+                cids = tuple(dict.fromkeys(x for x in (cluster_of.get(c1.id), cluster_of.get(c2.id))
+                                           if x))
+                if rel == "same":
+                    part = len(f1.value) != len(f2.value)
+                    who = canon.get(f1.subject or "", f1.subject or "")
+                    summary = (f"{_outlet(articles[c1.article_id])} and "
+                               f"{_outlet(articles[c2.article_id])} quote "
+                               f"{who + ' ' if who else ''}alike"
+                               + (" (one in part)" if part else ""))
+                    out.append(_finding("agree", "quote", _topic([c1, c2]), summary, 0, 0.9,
+                                        cids, [_value(c1, f1), _value(c2, f2)], articles,
+                                        primaries, what="a quotation", key=("quote", *key),
+                                        event_id=event_of.get(c1.article_id)))
+                    continue
+                if rel != "differ":
                     continue
                 conf = calibration.prior("quote")
                 tier = calibration.tier(conf, "quote")
@@ -843,7 +880,7 @@ def _quote_findings(
                     [(f1.value[:60], _outlet(articles[c1.article_id])),
                      (f2.value[:60], _outlet(articles[c2.article_id]))]))
                 out.append(_finding("diverge", "quote", _topic([c1, c2]), summary,
-                                    SEVERITY["quote"], conf, (cl.id,),
+                                    SEVERITY["quote"], conf, cids,
                                     [_value(c1, f1), _value(c2, f2)], articles, primaries,
                                     tier=tier, what="a quotation", key=("quote", *key),
                                     event_id=event_of.get(c1.article_id)))
@@ -857,17 +894,14 @@ def _claim_facet_findings(
     articles: Mapping[str, Article], cc: Sequence[Claim], cl: Cluster, canon: Mapping[str, str],
     primaries: frozenset[str], event_of: Mapping[str, str], conf: float, topic: str,
 ) -> list[Finding]:
-    """Within one fact told by several outlets: the direction of a commitment (export
-    controls vs export promotion) and who said it (a person against another person; "the
-    ministry said" against a name is no conflict)."""
+    """Within one fact told by several outlets: who said it (a person against another
+    person; "the ministry said" against a name is no conflict)."""
     out: list[Finding] = []
-    for facet in ("predicate", "attribution"):
+    for facet in ("attribution",):
         vals: dict[str, list[tuple[Claim, Facet]]] = defaultdict(list)
         for c in cc:
             for f in c.facets:
-                if facet == "predicate" and f.type == "predicate":
-                    vals[c.article_id].append((c, f))
-                elif facet == "attribution" and f.type == "quote" and f.subject:
+                if facet == "attribution" and f.type == "quote" and f.subject:
                     # who said it: the speaker of a quotation (a person: "the ministry
                     # said" against a name is no conflict)
                     name = canon.get(f.subject)
@@ -875,19 +909,13 @@ def _claim_facet_findings(
                         continue
                     vals[c.article_id].append((c, Facet("attribution", f.value, name, f.start,
                                                         f.end, f.subject)))
-        if facet == "attribution":
-            vals = _same_statement_speakers(vals)
+        vals = _same_statement_speakers(vals)
         sets = {a: {f.normalized for _, f in v} for a, v in vals.items()}
         if len(sets) < 2:
             continue
-        if facet == "predicate":
-            def clash(x: set[str], y: set[str]) -> bool:
-                ox = {v.split(":")[0]: v for v in x}
-                oy = {v.split(":")[0]: v for v in y}
-                return any(ox[o] != oy[o] for o in set(ox) & set(oy))
-        else:
-            def clash(x: set[str], y: set[str]) -> bool:
-                return not x & y
+
+        def clash(x: set[str], y: set[str]) -> bool:
+            return not x & y
         kinds = list(dict.fromkeys(frozenset(v) for v in sets.values()))
         if not any(clash(set(x), set(y)) for i, x in enumerate(kinds) for y in kinds[i + 1 :]):
             continue
@@ -903,6 +931,63 @@ def _claim_facet_findings(
         out.append(_finding("diverge", facet, topic, summary, SEVERITY[facet], c_prior,
                             (cl.id,), values, articles, primaries, tier=tier,
                             what=_FACET_LABEL[facet], event_id=event_of.get(cc[0].article_id)))
+    return out
+
+
+PREDICATE_MIN_COS = 0.85
+"""Two claims of one event that commit to opposite directions on one object (export
+controls vs export promotion) are compared when their embeddings are at least this close."""
+
+
+def _predicate_findings(
+    articles: Mapping[str, Article], claims: Sequence[Claim],
+    vectors: Mapping[str, np.ndarray] | None, event_of: Mapping[str, str],
+    primaries: frozenset[str],
+) -> list[Finding]:
+    """What was agreed, from each claim's ``predicate`` facets (``object:direction``): two
+    outlets of one event whose close claims give one object opposite directions (promote
+    exports, control exports) diverge. Compared claim against claim, not within a claim
+    cluster: such claims differ in exactly the words a cluster keeps apart."""
+    if vectors is None:
+        return []
+    by_obj: dict[tuple[str | None, str], list[tuple[Claim, Facet]]] = defaultdict(list)
+    for c in claims:
+        for f in c.facets:
+            if f.type == "predicate" and ":" in f.normalized and c.id in vectors:
+                by_obj[(event_of.get(c.article_id), f.normalized.split(":")[0])].append((c, f))
+    out: list[Finding] = []
+    for (event_id, obj), got in sorted(by_obj.items(), key=lambda kv: str(kv[0])):
+        best: dict[frozenset[str], tuple[float, tuple[Claim, Facet], tuple[Claim, Facet]]] = {}
+        for i, (ca, fa) in enumerate(got):
+            for cb, fb in got[i + 1 :]:
+                if ca.article_id == cb.article_id or fa.normalized == fb.normalized:
+                    continue
+                cos = float(np.dot(vectors[ca.id], vectors[cb.id]))
+                key = frozenset({fa.normalized, fb.normalized})
+                if cos >= PREDICATE_MIN_COS and (key not in best or cos > best[key][0]):
+                    best[key] = (cos, (ca, fa), (cb, fb))
+        for cos, (ca, fa), (cb, fb) in best.values():
+            conf = round(calibration.prior("predicate") * min(1.0, cos + 0.1), 3)
+            tier = calibration.tier(conf, "predicate")
+            if tier is None:
+                continue
+            # every outlet whose claim as close gives the object one of the two directions
+            values: list[FindingValue] = []
+            seen: set[tuple[str, str]] = set()
+            for c, f in [(ca, fa), (cb, fb), *got]:
+                close = c in (ca, cb) or max(float(np.dot(vectors[c.id], vectors[x.id]))
+                                             for x in (ca, cb)) >= PREDICATE_MIN_COS
+                if close and f.normalized in (fa.normalized, fb.normalized) and (
+                        c.article_id, f.normalized) not in seen:
+                    seen.add((c.article_id, f.normalized))
+                    values.append(_value(c, f))
+            summary = "What was agreed differs: " + _versus(
+                (v.value, _outlet(articles[v.article_id])) for v in values)
+            out.append(_finding("diverge", "predicate", _topic([ca, cb]), summary,
+                                SEVERITY["predicate"], conf, (), values, articles, primaries,
+                                tier=tier, what=_FACET_LABEL["predicate"], event_id=event_id,
+                                key=("predicate", obj, *sorted(f"{c.id}:{f.start}"
+                                                             for c, f in ((ca, fa), (cb, fb))))))
     return out
 
 
@@ -976,7 +1061,31 @@ def _cluster_findings(
                             [_value(c, None) for c in first.values()], articles, primaries,
                             event_id=event_of.get(cc[0].article_id)))
         out += _claim_facet_findings(articles, cc, cl, canon, primaries, event_of, conf, topic)
+        out += _venue_details(articles, cc, cl, primaries, event_of, topic)
     return out
+
+
+def _venue_details(
+    articles: Mapping[str, Article], cc: Sequence[Claim], cl: Cluster,
+    primaries: frozenset[str], event_of: Mapping[str, str], topic: str,
+) -> list[Finding]:
+    """Within one fact told by several outlets, the venue some of them name and the others
+    leave out (an ``add_detail``: where exactly it happened, more specifically told)."""
+    by_art: dict[str, list[tuple[Claim, Facet]]] = defaultdict(list)
+    for c in cc:
+        for f in c.facets:
+            if f.type == "venue":
+                by_art[c.article_id].append((c, f))
+    silent = {c.article_id for c in cc} - set(by_art)
+    if not by_art or not silent:
+        return []
+    values = [_value(c, f) for a in sorted(by_art) for c, f in by_art[a][:1]]
+    shown = _versus((v.value, _outlet(articles[v.article_id])) for v in values)
+    summary = (f"The venue is given only by some outlets: {shown}; not by "
+               + _names(sorted(_outlet(articles[a]) for a in silent)))
+    return [_finding("add_detail", "venue", topic, summary, 1, 0.9, (cl.id,), values, articles,
+                     primaries, key=("venue", cl.id), what="the venue",
+                     event_id=event_of.get(cc[0].article_id))]
 
 
 def _singletons(
@@ -1077,6 +1186,7 @@ def compare(
                          event_of, primaries)
         + _quote_findings(arts, claims, clusters, primaries, event_of, canon)
         + _role_findings(arts, found, pair_index, event_of, primaries)
+        + _predicate_findings(arts, claims, vectors, event_of, primaries)
         + _cluster_findings(arts, by_id, clusters, vectors, primaries, event_of, canon)
         + _singletons(arts, claims, clusters, primaries, event_of)
     )

@@ -223,6 +223,7 @@ def annotate(article: Article, claims: list[Claim]) -> list[Claim]:
         facets += lg.numbers(text, c.start, c.end, toks, [(f.start, f.end) for f in dates])
         facets += lg.doc_types(text, c.start, c.end)
         facets += lg.places(text, c.start, c.end, toks, gz)
+        facets += lg.venues(text, c.start, c.end, toks)
         facets += lg.organizations(text, c.start, c.end, toks, person_spans)
         facets += lg.predicates(text, c.start, c.end)
         speaker = _attribution(text, c, toks, lg, people, mentions, facets)

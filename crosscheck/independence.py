@@ -4,7 +4,8 @@ Many pages are wire copies or near-verbatim reprints (a Yonhap story on three si
 aggregator's summary): "five outlets agree" may then mean one source, and a copied error
 looks corroborated. Two signals, both per article:
 
-* **near-verbatim copies**: the share of an article's claims that have a near-identical
+* **near-verbatim copies**: the share of an article's claims (those not mostly a
+  quotation: quoting one document verbatim is citation) that have a near-identical
   claim in another article (the Jaccard of the character 5-gram shingles of the normalised
   texts, estimated by MinHash, at least ``NEAR``). An article of which at least
   ``COPY_SHARE`` of the claims (and at least ``MIN_SHARED``) are found in an article that
@@ -413,13 +414,24 @@ def shared_claims(claims: Sequence[Claim], rank: Mapping[str, int],
     return {a: dict(v) for a, v in out.items()}
 
 
+QUOTED = 0.5
+"""Share of a claim's text inside quotation marks from which it does not count as copied."""
+
+
+def _quoted_share(c: Claim) -> float:
+    inside = sum(f.end - f.start for f in c.facets if f.type == "quote")
+    return inside / max(1, len(c.text))
+
+
 def sources(articles: Sequence[Article], claims: Sequence[Claim]) -> dict[str, SourceInfo]:
     """Each article's wire, and the article it is a near-verbatim copy of (if any)."""
     by_art: dict[str, list[Claim]] = defaultdict(list)
     for c in claims:
         by_art[c.article_id].append(c)
     wires = {a.id: wire_of(a, by_art.get(a.id, [])) for a in articles}
-    norms = {c.id: _normal(c.text) for c in claims}
+    # a claim that is mostly a quotation (a fact sheet's sentence in quotation marks) is
+    # citation, not copying: two outlets quoting one document are not each other's copies
+    norms = {c.id: "" if _quoted_share(c) >= QUOTED else _normal(c.text) for c in claims}
     n = {a: sum(1 for c in cs if len(norms[c.id]) >= MIN_CHARS) for a, cs in by_art.items()}
     rank = {a.id: r for r, a in enumerate(sorted(
         articles, key=lambda a: order_key(a, wires[a.id], n.get(a.id, 0))))}

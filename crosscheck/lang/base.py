@@ -232,6 +232,48 @@ class Language:
     def predicates(self, text: str, start: int, end: int) -> list[Facet]:
         return []
 
+    def venues(self, text: str, start: int, end: int, toks: Sequence[Token] = ()
+               ) -> list[Facet]:
+        """Named venues in [start, end): name words ending in one of the data file's
+        ``venue_nouns`` (hall, hotel, museum; 홀, 호텔, 박물관), where the language marks a
+        place: after a ``venue_before`` word (at the Grand Hotel) or before a
+        ``venue_after`` particle (화랑홀에서). In an unspaced language the name reaches
+        back over the nouns before it (tags ``venue_name_tags``: 경주 아트센터 화랑홀, not
+        the subject or date before them). Only the name is the facet."""
+        nouns = self.words("venue_nouns")
+        if not nouns:
+            return []
+        noun = alternation(nouns, bounded=False)
+        if self.spaced:
+            before = alternation(self.words("venue_before"), bounded=True)
+            rx = re.compile(rf"(?:{before})\s+(?:the\s+)?((?:[A-Z][\w'&.-]*\s+){{0,4}}"
+                            rf"(?:{noun}))\b")
+        else:
+            after = alternation(self.words("venue_after"), bounded=False)
+            rx = re.compile(rf"([\w·]*?(?:{noun}))(?={after})")
+        name_tags = tuple(self.words("venue_name_tags"))
+        out: list[Facet] = []
+        for m in rx.finditer(text, start, end):
+            s, e = m.span(1)
+            if not self.spaced and toks and name_tags:
+                # from the noun the name ends in, back over the nouns before it
+                last = next((t for t in toks if t.start < e <= t.end), None)
+                if last is None or not last.tag.startswith(name_tags):
+                    continue
+                s = last.start
+                before = [t for t in toks if t.end <= s]
+                words = 0
+                while before and words < 3 and before[-1].tag.startswith(name_tags) and (
+                        not text[before[-1].end : s].strip()):
+                    if text[before[-1].end : s]:
+                        words += 1
+                    s = before.pop().start
+            name = text[s:e]
+            if len(name) < 3 or name in nouns:
+                continue  # the bare noun (센터에서, at the hall) names no venue
+            out.append(Facet("venue", name, re.sub(r"\s+", " ", name).casefold(), s, e))
+        return out
+
     def doc_types(self, text: str, start: int, end: int) -> list[Facet]:
         """Document types named in [start, end) (the data file's ``doc_types``, longest
         first); ``양해각서(MOU)`` is one facet, not two."""
