@@ -54,13 +54,6 @@ SEVERITY = {
 _FACET_LABEL = {"signatory": "who signed", "attribution": "who said it",
                 "predicate": "what was agreed", "quote": "quote wording",
                 "document_type": "instrument", "number": "figure"}
-_SIGN = re.compile(
-    r"서명(?!식)|\bsign(?:ed|s)?\b(?!\s+(?:of|that)\b)|\bsigning\s+(?:the|a|an)\b|\binked\b"
-    r"|signator|署名|調印", re.IGNORECASE,
-)
-_OTHER_DEAL = re.compile(
-    r"바 있다|바 있는|앞서|이미|이전에|earlier|previously|already|similar|유사한|같은 내용의"
-)
 SIGNED_INSTRUMENTS = frozenset({"mou", "moc", "agreement", "treaty", "joint_declaration"})
 """Document types one signs (an event's instrument); releases (fact sheets, statements,
 press releases) and rulings are other documents."""
@@ -586,13 +579,13 @@ def _instrument_findings(
                     continue
                 w = 1.0
                 before = c.text[max(0, f.start - c.start - 12) : f.start - c.start]
-                if re.search(r"이번|\bthis\b|\bthe new\b|今回", before, re.IGNORECASE):
-                    w += 2.0
+                if lang.for_text(c.text).regex("this_pattern").search(before):
+                    w += 2.0  # 이번, this, 今回: the article's own deal
                 if rank <= 6:
                     w += 2.0
                 if any(q.type == "quote" and q.start <= f.start < q.end for q in c.facets):
                     w *= 0.3
-                if _OTHER_DEAL.search(c.text):
+                if _about_earlier(c.text):
                     w *= 0.2
                 scores[c.article_id][f.normalized] += w
                 cur = best.get(c.article_id + "|" + f.normalized)
@@ -629,9 +622,15 @@ def _instrument_findings(
 # --------------------------------------------------------------------------- signatories
 
 
+def _about_earlier(text: str) -> bool:
+    """Does the claim tell of an earlier or another deal (바 있다, previously, 既に)?"""
+    return bool(lang.for_text(text).regex("earlier_pattern").search(text))
+
+
 @lru_cache(maxsize=65_536)
 def _tells_signing(text: str) -> bool:
-    return bool(_SIGN.search(text)) and not _OTHER_DEAL.search(text)
+    return bool(lang.for_text(text).regex("sign_pattern").search(text)) and not _about_earlier(
+        text)
 
 
 def _signers(c: Claim, canon: Mapping[str, str]) -> list[tuple[Claim, Facet]]:
@@ -718,26 +717,12 @@ class QuoteWords:
     person: str  # "1s" (I, 저/나), "1p" (we, 우리/저희), "" (neither)
 
 
-_NEG_EN = frozenset({"not", "no", "never", "n't", "without", "nor", "cannot"})
-_FIRST_S = frozenset({"i", "my", "저는", "제가", "나는", "내가", "私は", "私が"})
-_FIRST_P = frozenset({"we", "our", "우리는", "우리가", "저희는", "저희가", "私たちは", "我々は"})
-"""The speaker's own person (I, my vs we, our)."""
-
-
 @lru_cache(maxsize=4096)
 def quote_words(text: str) -> QuoteWords:
     """What a quotation says, from its language's content words (``Language.content_words``)."""
     seq, preds, names, negated = lang.for_text(text).content_words(text)
     numbers = frozenset(re.findall(r"\d[\d,.]*", text))
-    low = {w.casefold() for w in re.findall(r"[^\W\d_]+|n't", text)}
-    person = "1p" if low & _FIRST_P else ("1s" if low & _FIRST_S else "")
-    if not person:
-        flat = re.sub(r"\s+", "", text)
-        if any(p in flat for p in _FIRST_P if not p.isascii()):
-            person = "1p"
-        elif any(re.search(r"(?:^|[\s“\"'(])" + re.escape(p), text) for p in _FIRST_S
-                 if not p.isascii()):
-            person = "1s"
+    person = lang.for_text(text).person_of(text)
     return QuoteWords(frozenset(seq), seq, numbers, names, preds, negated, person)
 
 

@@ -145,6 +145,37 @@ class Language:
             got = self._patterns[name] = Pattern(rx, table)
         return got
 
+    def regex(self, name: str) -> re.Pattern[str]:
+        """A regular expression of the data file (a string, or a list of alternatives),
+        compiled once, case-insensitive; one that never matches where the file has none."""
+        got = self._regexes.get(name)
+        if got is None:
+            raw = self.data.get(name) or []
+            alts = [raw] if isinstance(raw, str) else [str(x) for x in raw]
+            got = self._regexes[name] = re.compile("|".join(f"(?:{a})" for a in alts)
+                                                   if alts else r"(?!x)x", re.IGNORECASE)
+        return got
+
+    @cached_property
+    def _regexes(self) -> dict[str, re.Pattern[str]]:
+        return {}
+
+    def person_of(self, text: str) -> str:
+        """Whose words a quotation is in: ``1p`` (we: ``first_person_plural``), ``1s`` (I:
+        ``first_person_singular``) or ``""``. Spaced languages match words; others match
+        the forms (with their particles, 우리는) where a word may start."""
+        plural = self.words("first_person_plural")
+        single = self.words("first_person_singular")
+        if self.spaced:
+            low = {w.casefold() for w in re.findall(r"[^\W\d_]+", text)}
+            return "1p" if low & {w.casefold() for w in plural} else (
+                "1s" if low & {w.casefold() for w in single} else "")
+        if any(re.search(r"(?:^|[\s“\"'(「『])" + re.escape(p), text) for p in plural):
+            return "1p"
+        if any(re.search(r"(?:^|[\s“\"'(「『])" + re.escape(p), text) for p in single):
+            return "1s"
+        return ""
+
     # ------------------------------------------------------------------ page chrome
     def chrome(self, key: str) -> list[str]:
         """One entry of the data file's ``chrome:`` mapping: the words a page wraps around
