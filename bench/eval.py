@@ -253,7 +253,8 @@ def main() -> int:
             ok = fl is None or v >= fl
             shown = "" if fl is None else f"{fl:8.3f}"
         failed += [] if ok else [k]
-        print(f"{k:40} {v:8.3f} {shown:>8}  {'ok' if ok else 'BELOW FLOOR' if k not in ceilings else 'ABOVE CEILING'}")
+        verdict = "ok" if ok else ("ABOVE CEILING" if k in ceilings else "BELOW FLOOR")
+        print(f"{k:40} {v:8.3f} {shown:>8}  {verdict}")
     for k in [*floors, *ceilings]:
         if k not in figures:
             print(f"{k:40} {'skipped':>8} (needs ../shared)")

@@ -336,7 +336,7 @@ def _slot_findings(
                             key=("slot-agree", *sorted(f"{v.claim.id}:{v.facet.start}"
                                                        for v in major)),
                             what=what, event_id=event_of.get(major[0].article_id)))
-    shown: set[tuple[str, frozenset[str], str, str]] = set()
+    reported: set[tuple[str, frozenset[str], str, str]] = set()
     for cand in sorted(candidates, key=lambda c: -calibration.divergence_confidence(c.features)):
         conf = calibration.divergence_confidence(cand.features)
         tier = calibration.tier(conf, cand.features.facet)
@@ -344,9 +344,9 @@ def _slot_findings(
             continue
         seen = (cand.features.facet, frozenset(x.article_id for x in cand.minor),
                 _value_key(cand.minor[0]), _value_key(cand.counterpart))
-        if seen in shown:
+        if seen in reported:
             continue  # an outlet that repeats its figure (headline and body): one finding
-        shown.add(seen)
+        reported.add(seen)
         facet = cand.features.facet
         w = cand.counterpart
         what = _what(cand.slot.values)
@@ -466,10 +466,7 @@ def _title_compatible(a: str, b: str) -> bool:
     heads an office)."""
     if a == b:
         return True
-    for group in lang.get("en").data.get("title_groups") or []:
-        if a in group and b in group:
-            return True
-    return False
+    return any(a in group and b in group for group in lang.get("en").data.get("title_groups") or [])
 
 
 def _title_findings(
@@ -523,7 +520,8 @@ def _title_findings(
             summary = f"{person}'s title differs: " + labels
             if inner:
                 summary += " — " + _names(_outlet(articles[a]) for a in sorted(inner)) + \
-                    " give" + ("s" if len(inner) == 1 else "") + " two titles that do not go together"
+                    " give" + ("s" if len(inner) == 1 else "") + \
+                    " two titles that do not go together"
             out.append(_finding("diverge", "title", person, summary, SEVERITY["title"], conf,
                                 (), values, articles, primaries, key=("title", person),
                                 tier=tier, what=what))
@@ -736,7 +734,8 @@ def quote_relation(a: str, b: str, translated: bool = False, strict: bool = Fals
     translation is not compared word by word), ``same`` (one statement: in full or in part,
     or reworded without changing what it says), or ``differ``: one statement whose
     substance differs — each side gives a number the other does not, one negates a word
-    the other states (a quote that leaves out a negated clause does not), the speaker says "I" in one and "we" in the other, or it is reworded
+    the other states (a quote that leaves out a negated clause does not), the speaker says
+    "I" in one and "we" in the other, or it is reworded
     (each side has predicates the other lacks) and drops a number the other gives.
 
     ``translated``: both render words first said in another language (a Korean official
@@ -909,9 +908,8 @@ def _claim_facet_findings(
         if tier is None:
             continue
         values = [_value(c, f) for a in sorted(vals) for c, f in vals[a]]
-        shown = (lambda f: f.normalized) if facet == "attribution" else (lambda f: f.value)
         summary = f"{_FACET_LABEL[facet].capitalize()} differs: " + _versus(
-            (", ".join(dict.fromkeys(shown(f) for _, f in vals[a])), _outlet(articles[a]))
+            (", ".join(dict.fromkeys(f.normalized for _, f in vals[a])), _outlet(articles[a]))
             for a in sorted(vals))
         out.append(_finding("diverge", facet, topic, summary, SEVERITY[facet], c_prior,
                             (cl.id,), values, articles, primaries, tier=tier,

@@ -130,10 +130,7 @@ def looks_romanised_korean(name: str) -> bool:
 
 def _same_surname(a: str, b: str) -> bool:
     la, lb = a.casefold(), b.casefold()
-    for forms in _surname_forms().values():
-        if la in forms and lb in forms:
-            return True
-    return False
+    return any(la in forms and lb in forms for forms in _surname_forms().values())
 
 
 def _fold(name: str) -> str:

@@ -10,6 +10,7 @@ quantities, two events).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 import numpy as np
 import pytest
@@ -104,7 +105,7 @@ class TestFigures:
 
 
 class TestDates:
-    KO = {
+    KO: ClassVar[dict[str, tuple[str, str]]] = {
         "a": ("가람일보", "조사단은 방화벽 기록이 남은 2030년 12월 3일부터 2031년 4월 24일까지는 "
                       "자료 유출이 없었다고 밝혔다.\n"),
         "b": ("누리신문", "기록이 남아 있는 2030년 12월 3일부터 2031년 4월 24일까지 자료 유출은 "
@@ -135,8 +136,8 @@ class TestQuotes:
             "피해를 보상하겠습니다")
 
     def test_a_partial_quote_is_the_same_statement(self) -> None:
-        assert quote_relation(self.FULL, "큰 불편과 걱정을 끼쳐 드린 점에 대해 진심으로 사과드리며") \
-            == "same"
+        part = "큰 불편과 걱정을 끼쳐 드린 점에 대해 진심으로 사과드리며"
+        assert quote_relation(self.FULL, part) == "same"
 
     def test_i_against_we_is_another_statement(self) -> None:
         """The speaker's subject changes what was said."""
@@ -144,7 +145,8 @@ class TestQuotes:
                               "I feel deep regret and responsibility for this incident") == "differ"
 
     def test_a_dropped_figure_with_other_words_differs_but_a_translation_does_not(self) -> None:
-        a = "2천억 달러 투자는 한 번에 이뤄지지 않고 연간 200억 달러 한도 안에서 사업 진척에 따라 나눠 이뤄진다"
+        a = ("2천억 달러 투자는 한 번에 이뤄지지 않고 연간 200억 달러 한도 안에서 사업 진척에 "
+             "따라 나눠 이뤄진다")
         b = "2천억 달러 투자는 한 번에 집행되지 않고 사업 진척에 따라 분할해 집행된다"
         assert quote_relation(a, b) == "differ"
         assert quote_relation("Investment will not be made at once",
@@ -156,7 +158,7 @@ class TestQuotes:
 
 
 class TestTitles:
-    ARTS = {
+    ARTS: ClassVar[dict[str, tuple[str, str]]] = {
         "m": ("가람일보", "2031-05-12", "정하윤 산업부 장관은 12일 협정에 서명했다.\n정 장관은 "
                                         "\"새로운 출발\"이라고 말했다.\n"),
         "n": ("누리신문", "2031-05-12", "정하윤 산업부 차관이 12일 협정에 서명했다.\n"),
@@ -212,7 +214,7 @@ class TestEvents:
 
 
 class TestSigning:
-    ARTS = {
+    ARTS: ClassVar[dict[str, tuple[str, str]]] = {
         "dawn": ("새벽일보", "누리전자와 하람화학은 11일 울산에서 수소 저장 공동개발 협약을 "
                           "체결했다.\n협약서에는 김도윤 누리전자 대표와 박수아 하람화학 대표가 "
                           "서명했다.\n"),

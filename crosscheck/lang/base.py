@@ -292,13 +292,13 @@ class Language:
                 if last is None or not last.tag.startswith(name_tags):
                     continue
                 s = last.start
-                before = [t for t in toks if t.end <= s]
+                prev = [t for t in toks if t.end <= s]
                 words = 0
-                while before and words < 3 and before[-1].tag.startswith(name_tags) and (
-                        not text[before[-1].end : s].strip()):
-                    if text[before[-1].end : s]:
+                while prev and words < 3 and prev[-1].tag.startswith(name_tags) and (
+                        not text[prev[-1].end : s].strip()):
+                    if text[prev[-1].end : s]:
                         words += 1
-                    s = before.pop().start
+                    s = prev.pop().start
             name = text[s:e]
             if len(name) < 3 or name in nouns:
                 continue  # the bare noun (센터에서, at the hall) names no venue
