@@ -1,6 +1,7 @@
 """The command line: each command parses, calls one library function, prints.
 
-Exit codes: 0 success; 1 only with ``--fail-on KIND`` when open findings of that kind exist;
+Exit codes: 0 success; 1 only with ``--fail-on KIND`` when open findings of that kind exist
+(divergences: the likely ones);
 2 usage or input errors (no readable article, a bad review file, the store busy).
 """
 
@@ -176,8 +177,9 @@ def report(
             release_models=True,
         )
     _print_summary(result)
-    if fail_on and any(f.kind == fail_on and f.review.status != "dismissed"
-                       for f in result.findings):
+    from crosscheck.review import blocking
+
+    if fail_on and blocking(result.findings, fail_on):
         raise typer.Exit(1)
 
 

@@ -128,6 +128,14 @@ def merge(doc: Mapping[str, Any], incoming: Mapping[str, Any], by: str = "import
     return out, changed
 
 
+def blocking(findings: Sequence[Finding], kind: str) -> list[Finding]:
+    """The findings ``--fail-on KIND`` counts: open or confirmed ones of that kind; for
+    divergences only the ``likely`` ones (a ``possible`` divergence is folded in the report
+    and does not fail a run)."""
+    return [f for f in findings if f.kind == kind and f.review.status != "dismissed"
+            and (kind != "diverge" or f.tier in (None, "likely"))]
+
+
 def apply(findings: Sequence[Finding], doc: Mapping[str, Any]) -> list[Finding]:
     """Findings with their review status and note filled in from the decisions on file."""
     reviews: Mapping[str, Any] = doc.get("reviews", {})

@@ -68,3 +68,22 @@ class TestParseJson:
         with pytest.raises(ReviewError) as err:
             review.parse_json(data, "decisions file x.json")
         assert str(err.value).startswith(f"decisions file x.json: {why}")
+
+
+class TestBlocking:
+    def test_fail_on_diverge_counts_open_likely_divergences_only(self) -> None:
+        """`--fail-on diverge` fails a run on an open or confirmed likely divergence; a
+        possible one (folded in the report), a dismissed one and other kinds do not."""
+        from crosscheck.models import Finding, Review
+
+        def f(fid: str, kind: str, tier: str | None, status: str = "open") -> Finding:
+            return Finding(id=fid, kind=kind, facet="number", subject="", summary="",  # type: ignore[arg-type]
+                           severity=3, confidence=0.5, cluster_ids=(), values=(),
+                           review=Review(status=status), tier=tier)  # type: ignore[arg-type]
+
+        found = [f("a", "diverge", "likely"), f("b", "diverge", "possible"),
+                 f("c", "diverge", "likely", "dismissed"), f("d", "diverge", "likely", "confirmed"),
+                 f("e", "agree", None)]
+        assert [x.id for x in review.blocking(found, "diverge")] == ["a", "d"]
+        assert [x.id for x in review.blocking(found, "agree")] == ["e"]
+        assert review.blocking(found[1:3], "diverge") == []
