@@ -66,9 +66,17 @@ def _surname_forms() -> dict[str, frozenset[str]]:
 
 def _surname_match(hangul: str, latin: str) -> bool:
     low = latin.casefold()
-    forms = _surname_forms().get(hangul)
+    table = _surname_forms()
+    forms = table.get(hangul)
     if forms and low in forms:
         return True
+    from crosscheck.lang.ko import initial_sound_law
+
+    plain = initial_sound_law(hangul)
+    if any(low in f for k, f in table.items()
+           if k != hangul and initial_sound_law(k) != plain):
+        return False  # Cho is 조's, not 최's: a listed form of another surname (류 and 유
+        # are one surname under the initial-sound law)
     if not _romanize(hangul):
         return False
     a, b = skeleton(_romanize(hangul)), skeleton(latin)
@@ -82,7 +90,6 @@ def same_korean_name(hangul: str, latin: str) -> bool:
     h = hangul.replace(" ", "")
     if not (2 <= len(h) <= 4) or not has_hangul(h) or not re.fullmatch(r"[A-Za-z\-' ]+", latin):
         return False
-    parts = latin.replace("-", " - ").split()
     words = [p for p in latin.replace("-", "").split() if p]
     if len(words) < 2:
         return False
@@ -90,7 +97,6 @@ def same_korean_name(hangul: str, latin: str) -> bool:
     g = skeleton(_romanize(given))
     if not g:
         return False
-    del parts
     for s_word, g_words in ((words[0], words[1:]), (words[-1], words[:-1])):
         if _surname_match(sur, s_word) and skeleton("".join(g_words)) == g:
             return True

@@ -1021,3 +1021,21 @@ def _mark_ranges(text: str, dates: list[Facet], end: int) -> list[Facet]:
 
 
 LANGUAGE = Korean()
+
+
+_Y_VOWELS = frozenset({2, 3, 6, 7, 12, 17, 20})  # ㅑ ㅒ ㅕ ㅖ ㅛ ㅠ ㅣ
+
+
+def initial_sound_law(syllable: str) -> str:
+    """A syllable as the initial-sound law (두음법칙) writes it at the start of a word: an
+    initial ㄹ becomes ㅇ before i/y vowels and ㄴ otherwise (류 → 유, 로 → 노), an initial
+    ㄴ becomes ㅇ before i/y vowels (녀 → 여). So 류 and 유 are one surname spelt two ways."""
+    if len(syllable) != 1 or not 0xAC00 <= ord(syllable) <= 0xD7A3:
+        return syllable
+    code = ord(syllable) - 0xAC00
+    initial, vowel, final = code // 588, (code % 588) // 28, code % 28
+    if initial == 5:  # ㄹ
+        initial = 11 if vowel in _Y_VOWELS else 2
+    elif initial == 2 and vowel in _Y_VOWELS:  # ㄴ
+        initial = 11
+    return chr(0xAC00 + initial * 588 + vowel * 28 + final)
