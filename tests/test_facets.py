@@ -370,6 +370,59 @@ class TestKorean:
         assert range_ends(claims, "date", "20일부터 22일") == {
             ("2026-05-20", "start"), ("2026-05-22", "end")}
 
+    def test_spaced_compound_doc_types(self) -> None:
+        """A compound document type is found however its parts are spaced (양해 각서 and
+        양해각서, 공동 선언 and 공동선언문), by the data file's part boundaries, not by
+        listing each spacing; a word that only shares letters with one is none."""
+        docs = values(annotated(
+            "양국은 양해 각서를 맺었다.\n양국은 양해각서를 맺었다.\n"
+            "정상들은 공동 선언을 채택했다.\n정상들은 공동선언문을 채택했다.\n"
+            "부처는 보도 자료를 냈다.\n양측은 종합 의견을 냈다.\n",
+            "ko"), "document_type")
+        assert {("양해 각서", "mou"), ("양해각서", "mou"), ("공동 선언", "joint_declaration"),
+                ("공동선언문", "joint_declaration"), ("보도 자료", "press_release")} <= docs
+        assert not any(k == "accord" for _, k in docs)  # 종합 의견 is no 합의
+
+    @pytest.mark.parametrize("written", ["3~5%", "3-5%", "3∼5%", "3%~5%"])
+    def test_number_range_forms(self, written: str) -> None:
+        """Every way of writing a range gives its two ends, each with the unit and the head
+        of the range (지분), as ``start`` and ``end``; a range of durations (3~5년) is no
+        figure."""
+        claims = annotated(f"두 회사는 지분 {written}를 교환한다.\n공사는 3~5년 걸린다.\n", "ko")
+        assert range_ends(claims, "number", written) == {("3 percent", "start"),
+                                                          ("5 percent", "end")}
+        assert {f.head for f in facets(claims, "number")} == {"지분"}
+
+    def test_head_is_not_the_topic(self) -> None:
+        """A figure's head is the noun governing it (직원 300명, 서버가 3대로), never the
+        sentence's topic across its particle and other words (가나전자는 약 2억5천만 달러: a
+        company name the analyser cuts, not what the dollars count)."""
+        claims = annotated("가나전자는 약 2억5천만 달러를 투자한다.\n"
+                           "가나전자는 2억 달러를 투자한다.\n서버가 3대로 늘었다.\n", "ko")
+        heads = {f.value: f.head for f in facets(claims, "number")}
+        assert heads["2억5천만 달러"] is None and heads["2억 달러"] is None
+        assert heads["3대"] == "서버"
+
+    def test_year_less_dates_follow_the_tense(self) -> None:
+        """A date without its year takes the article's (12월 3일 in a 2026-12-01 article is
+        2026-12-03); a planned July in December is next July, a done December in January
+        last December (``base.year_of``, the rule of every language)."""
+        dec = {(f.value, f.normalized) for f in facets(annotated(
+            "정상회의는 12월 3일 열린다.\n투표는 7월에 열릴 예정이다.\n", "ko", "2026-12-01"),
+            "date")}
+        assert {("12월 3일", "2026-12-03"), ("7월", "2027-07")} <= dec
+        jan = {(f.value, f.normalized) for f in facets(annotated(
+            "양국은 12월 3일 협정에 서명했다.\n", "ko", "2026-01-10"), "date")}
+        assert ("12월 3일", "2025-12-03") in jan
+
+    def test_province_is_not_a_city(self) -> None:
+        """온타리오주 (a province: the suffix 주) is never the city of Ontario, California;
+        the gazetteer has no provinces, so it stays unresolved (``name:``)."""
+        places = dict(values(annotated("공장은 캐나다 온타리오주 서드버리에 들어선다.\n", "ko"),
+                             "place"))
+        assert places["온타리오주"] == "name:온타리오주"
+        assert places["캐나다"] == "country:CA"
+
     def test_quote_with_speaker(self, ko: list[Claim]) -> None:
         """A quotation's subject is its speaker, resolved to the full name."""
         q = facets(ko, "quote")
@@ -471,6 +524,65 @@ class TestEnglish:
         assert range_ends(claims, "date", "June 3 to June 5") == {
             ("2026-06-03", "start"), ("2026-06-05", "end")}
 
+    def test_number_range_between_and_from(self) -> None:
+        """'between 10 and 20 percent' is a range too (10 percent: ``start``, not a lone
+        20 percent); 'from 10 to 20 percent' with a change word is the change's ``from`` and
+        ``to``, without one a range."""
+        claims = annotated("Prices rose between 10 and 20 percent.\n"
+                           "Tariffs were raised from 10 to 20 percent.\n"
+                           "Shares range from 30 to 40 percent.\n", "en")
+        assert range_ends(claims, "number", "between 10 and 20 percent") == {
+            ("10 percent", "start"), ("20 percent", "end")}
+        assert range_ends(claims, "number", "from 10 to 20 percent") == {
+            ("10 percent", "from"), ("20 percent", "to")}
+        assert range_ends(claims, "number", "from 30 to 40 percent") == {
+            ("30 percent", "start"), ("40 percent", "end")}
+
+    def test_head_stops_before_a_verb(self, en: list[Claim]) -> None:
+        """What a figure counts ends at its noun: 'The two countries plan to' counts
+        countries (not 'countries plan'), 'three companies agreed' companies."""
+        heads = {f.normalized: f.head for f in facets(en, "number")}
+        assert heads["2 countries"] == "countries"
+        claims = annotated("The three companies agreed on a deal.\n"
+                           "Officials said five projects launched.\n", "en")
+        heads = {f.normalized: f.head for f in facets(claims, "number")}
+        assert heads["3 companies"] == "companies"
+        assert heads["5"] == "projects"
+
+    def test_date_range_end_without_month(self) -> None:
+        """'May 20 to 22', 'between May 20 and 22', 'between the 4th and 9th': the end, a day
+        alone, lies in the start's month; a day that is a count ('May 20 to 25 buyers') is
+        no date."""
+        claims = annotated("Talks run May 20 to 22.\nVoting runs between May 20 and 22.\n"
+                           "Tickets went on sale on May 20 to 25 buyers.\n"
+                           "Refunds cover purchases between the 4th and 9th.\n", "en")
+        assert range_ends(claims, "date", "the 4th and 9th") == {
+            ("2026-05-04", "start"), ("2026-05-09", "end")}
+        assert range_ends(claims, "date", "May 20 to 22") == {
+            ("2026-05-20", "start"), ("2026-05-22", "end")}
+        assert range_ends(claims, "date", "May 20 and 22") == {
+            ("2026-05-20", "start"), ("2026-05-22", "end")}
+        assert range_ends(claims, "date", "May 20 to 25") == {("2026-05-20", None)}
+
+    def test_year_less_dates_follow_the_tense(self) -> None:
+        """As in Korean (``base.year_of``): December 3 in a 2026-12-01 article is this
+        December; 'will be held in July' next July; 'signed on December 3' in a January
+        article last December, 'December 3' alone this one."""
+        dec = {(f.value, f.normalized) for f in facets(annotated(
+            "The summit is on December 3.\nThe vote will be held in July.\n", "en",
+            "2026-12-01"), "date")}
+        assert {("December 3", "2026-12-03"), ("July", "2027-07")} <= dec
+        jan = {(f.value, f.normalized) for f in facets(annotated(
+            "The sides signed the deal on December 3.\nThe summit: December 3.\n", "en",
+            "2026-01-10"), "date")}
+        assert jan == {("December 3", "2025-12-03"), ("December 3", "2026-12-03")}
+
+    def test_province_is_not_a_city(self) -> None:
+        """'Ontario province' is the province, not Ontario, California: no city key."""
+        places = values(annotated("The plant opens in Ontario province next year.\n", "en"),
+                        "place")
+        assert not any(k.startswith("city:") for _, k in places)
+
     def test_quote_with_speaker(self, en: list[Claim]) -> None:
         """The quote's speaker is resolved from the surname to the full name."""
         q = facets(en, "quote")
@@ -494,6 +606,37 @@ class TestEnglish:
     def test_predicate(self, en: list[Claim]) -> None:
         """expand exports is export promotion."""
         assert ("expand exports", "export:promote") in values(en, "predicate")
+
+
+class TestJapanese:
+    def test_date_range_end_without_month(self) -> None:
+        """5月20日から22日まで: the end, written without its month, takes the start's."""
+        claims = annotated("会議は5月20日から22日まで開かれる。\n", "ja")
+        assert range_ends(claims, "date", "5月20日から22日") == {
+            ("2026-05-20", "start"), ("2026-05-22", "end")}
+
+    def test_year_less_dates_follow_the_tense(self) -> None:
+        """As in Korean and English (``base.year_of``): 12月3日 in a 2026-12-01 article is
+        this December, a planned 7月 next July."""
+        got = {(f.value, f.normalized) for f in facets(annotated(
+            "首脳会議は12月3日に開かれる。\n投票は7月に行われる予定だ。\n", "ja", "2026-12-01"),
+            "date")}
+        assert {("12月3日", "2026-12-03"), ("7月", "2027-07")} <= got
+
+
+def test_year_of_is_one_rule() -> None:
+    """The shared rule: the article's year; 지난/오는 strictly before/after the article's
+    day; a tense moves a date only when it lies more than a month the other way."""
+    from datetime import date
+
+    from crosscheck.lang.base import year_of
+
+    ref = date(2026, 12, 1)
+    assert year_of(12, 3, ref) == 2026 and year_of(7, None, ref) == 2026
+    assert year_of(7, None, ref, "planned") == 2027 and year_of(11, None, ref, "planned") == 2026
+    assert year_of(12, 3, ref, "past") == 2025 and year_of(1, 5, ref, "future") == 2027
+    jan = date(2026, 1, 10)
+    assert year_of(12, 3, jan, "done") == 2025 and year_of(2, 3, jan, "done") == 2026
 
 
 def test_names_resolve_the_same_in_every_process(tmp_path: Path) -> None:

@@ -49,19 +49,33 @@ class Pattern:
 
     rx: re.Pattern[str]
     table: dict[str, str]
+    spaced: bool = True
 
     def key(self, surface: str) -> str | None:
-        return self.table.get(surface.casefold())
+        return self.table.get(_entry_fold(surface, self.spaced))
+
+
+def _entry_fold(surface: str, spaced: bool) -> str:
+    """A lexicon entry's lookup form: case folded; without its spaces in a language that does
+    not separate words (공동 성명 and 공동성명 are one entry)."""
+    s = surface.casefold()
+    return re.sub(r"\s+", "", s) if not spaced else s
 
 
 def longest_first(words: Sequence[str]) -> list[str]:
     return sorted(set(words), key=lambda w: (-len(w), w))
 
 
-def alternation(words: Sequence[str], bounded: bool) -> str:
+def alternation(words: Sequence[str], bounded: bool, loose_spaces: bool = False) -> str:
     """A regex alternation of ``words``, longest first; ``bounded`` adds word boundaries
-    (for languages that separate words by spaces)."""
-    body = "|".join(re.escape(w) for w in longest_first(words))
+    (for languages that separate words by spaces). With ``loose_spaces`` a space inside an
+    entry marks where two parts of a compound join, which a text may write with or without
+    a space (Korean spacing of compounds: 공동 성명 / 공동성명, 양해 각서 / 양해각서)."""
+    def one(w: str) -> str:
+        if not loose_spaces:
+            return re.escape(w)
+        return r"\s?".join(re.escape(p) for p in w.split())
+    body = "|".join(one(w) for w in longest_first(words))
     return rf"(?<!\w)(?:{body})(?!\w)" if bounded else f"(?:{body})"
 
 
@@ -134,15 +148,20 @@ class Language:
 
     def pattern(self, name: str) -> Pattern:
         """The longest-first alternation of a table (or list) of the data file, compiled
-        once, case-insensitive for spaced languages."""
+        once, case-insensitive. In a language that does not separate words (``spaced`` is
+        False) a space inside an entry marks the join of a compound's parts, which the text
+        may write with or without a space (``공동 성명`` matches 공동성명 and 공동 성명; its
+        ``key`` is found either way)."""
         got = self._patterns.get(name)
         if got is None:
             raw = self.data.get(name) or {}
-            table = ({str(k).casefold(): str(v) for k, v in raw.items()} if isinstance(raw, dict)
-                     else {str(w).casefold(): str(w) for w in raw})
-            rx = re.compile(alternation(list(table), self.spaced) if table else r"(?!x)x",
-                            re.IGNORECASE)
-            got = self._patterns[name] = Pattern(rx, table)
+            pairs = ([(str(k), str(v)) for k, v in raw.items()] if isinstance(raw, dict)
+                     else [(str(w), str(w)) for w in raw])
+            table = {_entry_fold(k, self.spaced): v for k, v in pairs}
+            words = [k.casefold() for k, _ in pairs]
+            rx = re.compile(alternation(words, self.spaced, loose_spaces=not self.spaced)
+                            if table else r"(?!x)x", re.IGNORECASE)
+            got = self._patterns[name] = Pattern(rx, table, self.spaced)
         return got
 
     def regex(self, name: str) -> re.Pattern[str]:
@@ -438,3 +457,79 @@ def stem(w: str) -> str:
         if len(w) > len(suf) + 3 and w.endswith(suf):
             return w[: -len(suf)]
     return w
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def year_of(month: int, day: int | None, ref: date, lean: str | None = None) -> int:
+    """The year of a date written without one (a month and day, or a month alone), in an
+    article published on ``ref``; the one rule of every language (12월 3일, December 3,
+    12月3日 and ``in July``, 7월, 7月 resolve alike):
+
+    * by default, the article's year;
+    * ``lean="past"`` (a word that puts it in the past: 지난 5일, 지난 12월): the latest such
+      date not after the article's day (a month: before the article's month);
+    * ``lean="future"`` (오는 28일, 오는 1월): the earliest not before the article's day
+      (a month: after the article's month);
+    * ``lean="done"`` (the sentence tells what happened: 서명했다, signed): the year before
+      when the date lies more than a month after the article's (a thing done in December,
+      told in a January article, was done last December);
+    * ``lean="planned"`` (the sentence tells what will be: 열릴 예정이다, will be held): the
+      year after when the date lies more than a month before the article's (``will be held
+      in July`` in December is next July).
+
+    A month either side of the article's is never moved by tense alone: a report a few days
+    late or early, or a tense read wrong, keeps the article's year.
+    """
+    y = ref.year
+    if lean == "past":
+        if day is None:
+            return y - 1 if month >= ref.month else y
+        return y - 1 if (month, day) > (ref.month, ref.day) else y
+    if lean == "future":
+        if day is None:
+            return y + 1 if month <= ref.month else y
+        return y + 1 if (month, day) < (ref.month, ref.day) else y
+    if lean == "done" and month > ref.month + 1:
+        return y - 1
+    if lean == "planned" and month < ref.month - 1:
+        return y + 1
+    return y
+
+
+def tense_lean(modality: str | None) -> str | None:
+    """The ``lean`` of :func:`year_of` a sentence's modality gives (``planned``/``done``)."""
+    return modality if modality in ("planned", "done") else None
+
+
+_ISO_PARTS = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?(T.*)?")
+
+
+def range_end(start: str, end: str, day: int | None, month_written: bool,
+              year_written: bool) -> str:
+    """The normalised end of a range whose end may leave out what it shares with its start
+    (``start`` and ``end`` are the two dates' ISO values, ``day`` the end's day as written):
+    written without its month (20일부터 22일까지, May 20 to 22, 28日から30日) it lies in the
+    start's month, or the next when its day comes before the start's; written with a month
+    but no year (10월 28일부터 11월 2일, 10月28日から11月2日) in the start's year, or the
+    next when it would fall before the start. An end that writes its year is kept."""
+    pa, pb = _ISO_PARTS.fullmatch(start), _ISO_PARTS.fullmatch(end)
+    if pa is None or pb is None or year_written:
+        return end
+    ya, ma, da = int(pa.group(1)), int(pa.group(2)), int(pa.group(3) or 0)
+    mb, db = int(pb.group(2)), int(pb.group(3) or 0)
+    yb = ya
+    if not month_written and day is not None:
+        mb, db = ma, day
+        if db < da:
+            mb += 1
+            if mb == 13:
+                yb, mb = yb + 1, 1
+    elif (mb, db) < (ma, da):
+        yb += 1
+    try:
+        return (date(yb, mb, db).isoformat() + (pb.group(4) or "") if db
+                else f"{yb:04d}-{mb:02d}")
+    except ValueError:
+        return end

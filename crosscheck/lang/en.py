@@ -13,9 +13,17 @@ from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
-from crosscheck.lang.base import Language, Sentence, Token, alternation
+from crosscheck.lang.base import (
+    Language,
+    Sentence,
+    Token,
+    alternation,
+    range_end,
+    tense_lean,
+    year_of,
+)
 from crosscheck.lang.numbers import Figure, significant_digits
 from crosscheck.models import Facet, Mention
 from crosscheck.scripts import has_hangul
@@ -27,6 +35,27 @@ _QUOTE_RX = re.compile(r"“([^”]{6,}?)”|\"([^\"]{6,}?)\"|‘([^’]{6,}?)�
 _LIT = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _TIME = re.compile(r"\b\d{1,2}(?::\d{2})?\s?(?:a\.m\.|p\.m\.|am|pm|AM|PM|A\.M\.|P\.M\.)"
                    r"|\b\d{1,2}:\d{2}\b")
+class _RangeEnd(NamedTuple):
+    """The second figure of a range (``20 percent`` of ``10-20 percent``)."""
+
+    join: str
+    start: int
+    end: int
+    value: Decimal
+    digits: int
+    scale: str
+    unit: str
+    head: str | None
+
+
+# a word after a place name that makes it a region ("Ontario province", "Georgia state")
+_REGION_AFTER = re.compile(r"\s+(?:province|state|prefecture|territory|region|county)\b",
+                           re.IGNORECASE)
+
+# a day alone after a range word, ending a range begun by a date (May 20 to 22)
+_BARE_DAY_END = re.compile(r"(?P<join>\s*[-–]\s*|,?\s+(?:to|through|until|and)\s+)"
+                           r"(?P<d>\d{1,2})(?:st|nd|rd|th)?\b(?![-–.,:]?\d)")
+_WORD_AFTER = re.compile(r"\s*([A-Za-z%$€£¥]+)")
 _STOP_HEAD = {
     "in", "on", "at", "from", "by", "for", "with", "to", "and", "or", "that", "which", "who",
     "as", "than", "a", "an", "the", "this", "these", "those", "is", "are", "was", "were",
@@ -194,6 +223,15 @@ class English(Language):
         )
 
     @cached_property
+    def _range_num_rx(self) -> re.Pattern[str]:
+        """A range word and the figure after it (``-20``, `` and 20``, `` to $7 billion``)."""
+        scales = alternation(list(self.table("scales")), bounded=False)
+        return re.compile(
+            r"(?P<join>\s?[-–~]\s?|\s+(?:to|and|through)\s+)"
+            r"(?P<cur>US\$|C\$|A\$|\$|€|£|¥|₩)?(?P<num>" + _LIT + r")(?![\d.,]*\d)"
+            r"(?:\s?(?P<scale>" + scales + r")\b)?", re.IGNORECASE)
+
+    @cached_property
     def _units(self) -> list[tuple[str, str]]:
         return sorted(((k.casefold(), v) for k, v in self.table("units").items()),
                       key=lambda kv: -len(kv[0]))
@@ -205,6 +243,16 @@ class English(Language):
     @cached_property
     def _partitives(self) -> frozenset[str]:
         return frozenset(self.words("partitive_nouns"))
+
+    @cached_property
+    def _head_stops(self) -> frozenset[str]:
+        """Words that end what a figure counts: the verbs of the data file (``head_stops``,
+        the verbs of saying, of doing, of change and the first words of planned phrases)."""
+        change = self.data.get("change_words") or {}
+        words = [*self.words("head_stops"), *self.words("say_verbs"), *self.words("done_verbs"),
+                 *(w for ws in change.values() for w in ws),
+                 *(p.split()[0] for p in self.words("planned"))]
+        return frozenset(w.casefold() for w in words if " " not in w)
 
     @cached_property
     def _count_nouns(self) -> dict[str, str]:
@@ -223,6 +271,7 @@ class English(Language):
         symbols = {str(k): str(v) for k, v in (self.data.get("currency_symbols") or {}).items()}
         times = [(m.start(), m.end()) for m in _TIME.finditer(text, start, end)]
         blocked = [*taken, *times]
+        skip_until = -1  # the end of a range already given with its start
         for m in self._figure_rx.finditer(text, start, end):
             s, e = m.start(), m.end()
             while s < e and text[s].isspace():
@@ -265,12 +314,23 @@ class English(Language):
                         break
             elif um and um.group(1).casefold().startswith(("won", "dollar")):
                 pass
+            second = None
+            if m.group("num") and core >= skip_until:
+                second = self._range_second(text, s, unit_end if unit else e, end, unit,
+                                            blocked)
+            if second is not None:
+                if not unit:
+                    unit = second.unit or ""
+                if not scale and second.scale:
+                    value *= scales[second.scale]
+                skip_until = second.end
             if unit == "" and um:
                 first = um.group(1).split()[0].casefold().strip(".")
                 if first in self._durations:
                     continue  # 17 hours, three years: a duration
             if unit == "" or unit in ("USD", "KRW", "EUR", "JPY", "GBP", "CNY", "CAD"):
-                head = _head_noun(text, unit_end, end, self._partitives)
+                head = _head_noun(text, unit_end, end, self._partitives, self._head_stops,
+                                  frozenset(self._count_nouns))
             if not unit and head:
                 klass = next((self._count_nouns[w] for w in reversed(head.casefold().split())
                               if w in self._count_nouns), None)
@@ -297,11 +357,86 @@ class English(Language):
                 bound = "max"
             fig = Figure(value, digits, approx, bound)
             span_end = max(e, unit_end)
+            role = _role(text, s, span_end, self.data)
+            if second is not None:
+                # from 10 to 20 percent after a change word: the change's from/to; else the
+                # ends of a range (10-20 percent, between 10 and 20 percent)
+                changed = role == "from" and second.join == "to"
+                role = "from" if changed else "start"
+                head = head or second.head
+                out.append(Facet("number", text[s:span_end].strip(), fig.normalized(unit),
+                                 s + (len(text[s:span_end]) - len(text[s:span_end].lstrip())),
+                                 s + len(text[s:span_end].rstrip()), unit=unit or None,
+                                 head=head, role=role))
+                fig2 = Figure(second.value, second.digits, approx)
+                out.append(Facet("number", text[second.start:second.end],
+                                 fig2.normalized(unit), second.start, second.end,
+                                 unit=unit or None, head=second.head or head,
+                                 role="to" if changed else "end"))
+                continue
+            if core < skip_until:
+                continue  # the end of a range, given with its start
             out.append(Facet("number", text[s:span_end].strip(), fig.normalized(unit),
                              s + (len(text[s:span_end]) - len(text[s:span_end].lstrip())),
                              s + len(text[s:span_end].rstrip()), unit=unit or None, head=head,
-                             role=_role(text, s, span_end, self.data)))
+                             role=role))
         return out
+
+    def _unit_in(self, text: str, pos: int, end: int) -> tuple[str, int]:
+        """The unit written right after ``pos`` ("percent", "(gigabytes)"), and where it ends
+        (("", pos) when none)."""
+        rest = text[pos:min(end, pos + 60)]
+        for surface, key in self._units:
+            um = re.match(r"\s?\(?\s?" + re.escape(surface) + r"(?![A-Za-z])\)?", rest,
+                          re.IGNORECASE)
+            if um:
+                return key, pos + um.end()
+        return "", pos
+
+    def _range_second(self, text: str, s: int, pos: int, end: int, unit: str,
+                      blocked: Sequence[tuple[int, int]]) -> _RangeEnd | None:
+        """The end of a range whose start is the figure at ``s`` (its unit, if written, ends
+        at ``pos``): ``10-20 percent``, ``between 10 and 20 percent``, ``from 10 to 20
+        percent``, ``$5-7 billion``. The end must carry a unit, a currency or a counted noun
+        (the start borrows it), the same as the start's when it has one; ``and`` needs
+        ``between`` before the start, and a start with its own unit takes ``to`` only after
+        ``from``."""
+        rm = self._range_num_rx.match(text, pos, end)
+        if rm is None or any(a <= rm.start("num") < b for a, b in blocked):
+            return None
+        join = rm.group("join").strip().casefold()
+        before = text[max(0, s - 12):s].casefold()
+        if join == "and" and not re.search(r"\bbetween\s+$", before):
+            return None
+        if unit and join in ("to", "through") and not re.search(r"\bfrom\s+$", before):
+            return None
+        scale = (rm.group("scale") or "").casefold()
+        symbols = {str(k): str(v) for k, v in (self.data.get("currency_symbols") or {}).items()}
+        if scale in ("m", "b") and not rm.group("cur") and unit not in symbols.values():
+            return None
+        unit2 = symbols.get(rm.group("cur") or "", "")
+        unit_end = rm.end()
+        if not unit2:
+            unit2, unit_end = self._unit_in(text, rm.end(), end)
+        head = None
+        if not unit2 or unit2 in symbols.values():
+            head = _head_noun(text, unit_end, end, self._partitives, self._head_stops,
+                              frozenset(self._count_nouns))
+        if not unit2 and head:
+            unit2 = next((self._count_nouns[w] for w in reversed(head.casefold().split())
+                          if w in self._count_nouns), "")
+        if not unit2 and unit in symbols.values():
+            unit2 = unit  # $5-7 billion
+        if not unit2 or (unit and unit != unit2):
+            return None
+        lit = rm.group("num")
+        e2 = max(rm.end(), unit_end)
+        e2 = rm.start("num") + len(text[rm.start("num"):e2].rstrip())
+        return _RangeEnd(join, rm.start("cur") if rm.group("cur") else rm.start("num"), e2,
+                         Decimal(lit.replace(",", "")) * (
+                             Decimal(str((self.data.get("scales") or {})[scale]))
+                             if scale else 1),
+                         significant_digits(lit), scale, unit2, head)
 
     # ------------------------------------------------------------------ dates
     @cached_property
@@ -335,10 +470,15 @@ class English(Language):
         """Dates resolved against the article's day: ``May 19``, ``Dec. 2, 2024``, ``the
         18th`` (this month), ``Monday`` (the last one on or before the article's day),
         ``June 2022`` / ``in July`` (a month), ``by 2027`` (a year), ``yesterday``; with a
-        time (``11:20 p.m. on April 18``). ``between A and B`` / ``from A to B`` mark the
-        ends of a range."""
+        time (``11:20 p.m. on April 18``). ``between A and B`` / ``from A to B`` / ``A
+        through B`` / ``A-B`` mark the ends of a range; an end written without its month
+        (``May 20 to 22``, ``between May 20 and 22``) lies in the start's month, one without
+        its year in the start's year (``base.range_end``). A date without its year takes the
+        article's, moved by the sentence's tense as :func:`crosscheck.lang.base.year_of`
+        says (``will be held in July`` in December is next July)."""
         out: list[Facet] = []
         taken: list[tuple[int, int]] = []
+        lean = tense_lean(self.modality(text[start:end]))
         for rx in self._date_rx:
             for m in rx.finditer(text, start, end):
                 gd = m.groupdict()
@@ -346,25 +486,76 @@ class English(Language):
                 s, e = (m.start(key), m.end(key)) if key else (m.start(), m.end())
                 if any(a < e and s < b for a, b in taken):
                     continue
-                got = self._resolve(gd, ref)
+                got = self._resolve(gd, ref, lean)
                 if got is None:
                     continue
                 norm, grain = got
                 taken.append((s, e))
                 out.append(Facet("date", text[s:e], norm, s, e, unit=grain))
         out.sort(key=lambda f: f.start)
+        out = self._bare_day_ends(text, end, out)
         for k in range(len(out) - 1):
             a, b = out[k], out[k + 1]
+            if a.role or b.role:
+                continue
             gap = text[a.end:b.start]
             before = text[max(start, a.start - 10):a.start]
             if (re.fullmatch(r",?\s+(?:and|to|through|until)\s+", gap)
                     and re.search(r"\b(?:between|from)\s+$", before)) or re.fullmatch(
-                    r"\s*[-–~]\s*", gap):
+                    r"\s*(?:[-–~]|through|until)\s*", gap):
                 out[k] = replace(a, role="start")
-                out[k + 1] = replace(b, role="end")
+                norm = b.normalized
+                if self._month_rx.search(b.value):  # Dec. 28 to Jan. 3: the next year
+                    norm = range_end(a.normalized, norm, None, month_written=True,
+                                     year_written=bool(re.search(r"\b(?:19|20)\d{2}\b",
+                                                                 b.value)))
+                out[k + 1] = replace(b, role="end", normalized=norm)
         return out
 
-    def _resolve(self, gd: dict[str, str | None], ref: date | None) -> tuple[str, str] | None:
+    @cached_property
+    def _month_rx(self) -> re.Pattern[str]:
+        return re.compile(alternation(list(self.table("months")), bounded=True), re.IGNORECASE)
+
+    def _bare_day_ends(self, text: str, end: int, dates: list[Facet]) -> list[Facet]:
+        """A range's end written as a day alone after a dated start (``May 20 to 22``,
+        ``between May 20 and 22``, ``May 20-22``, ``between the 19th and 27th``): a date in
+        the start's month (the next
+        when its day comes first), the start's ``start``, itself the ``end``. The bare day
+        must come after the start's day and be followed by no noun of its own (``on May 20
+        to 25 buyers`` is no range)."""
+        out: list[Facet] = []
+        starts = {f.start for f in dates}
+        for a in dates:
+            out.append(a)
+            dated = self._month_rx.search(a.value) or re.match(r"the\s+\d", a.value)
+            if a.unit != "day" or not dated or a.role:
+                continue  # a day with its month, or the 19th (this month's)
+            m = _BARE_DAY_END.match(text, a.end, end)
+            if m is None or m.start("d") in starts:
+                continue
+            if m.group("join").strip() == "and" and not re.search(
+                    r"\bbetween\s+$", text[max(0, a.start - 10):a.start]):
+                continue
+            day = int(m.group("d"))
+            first = re.search(r"\d{1,2}", re.sub(r"\b(?:19|20)\d{2}\b", "", a.value))
+            if first is None or not 1 <= day <= 31 or day <= int(first.group(0)):
+                continue
+            after = _WORD_AFTER.match(text, m.end(), end)
+            if after and after.group(1).casefold() not in _STOP_HEAD:
+                continue
+            norm = range_end(a.normalized, a.normalized, day, month_written=False,
+                             year_written=False)
+            if norm == a.normalized:
+                continue
+            out[-1] = replace(a, role="start")
+            out.append(Facet("date", text[m.start("d"):m.end()], norm, m.start("d"), m.end(),
+                             unit="day", role="end"))
+        return sorted(out, key=lambda f: f.start)
+
+    def _resolve(self, gd: dict[str, str | None], ref: date | None,
+                 lean: str | None = None) -> tuple[str, str] | None:
+        """(ISO value, granularity) of one matched date expression; a date without its
+        year takes the article's as ``year_of`` says (``lean``: the sentence's tense)."""
         months = {k.casefold(): int(v) for k, v in (self.data.get("months") or {}).items()}
         weekdays = self.words("weekdays")
         if gd.get("yo2"):
@@ -378,8 +569,7 @@ class English(Language):
                 return None
             if ref is None:
                 return f"--{mo:02d}", "month"
-            year = ref.year - (1 if mo > ref.month + 1 else 0)
-            return f"{year}-{mo:02d}", "month"
+            return f"{year_of(mo, None, ref, lean)}-{mo:02d}", "month"
         if gd.get("word"):
             if ref is None:
                 return None
@@ -419,9 +609,9 @@ class English(Language):
                     except ValueError:
                         return None
                     return f"--{month:02d}-{day:02d}", "day"
-                year = ref.year
-                if (month, day) > (ref.month, ref.day) and month > ref.month + 1:
-                    year -= 1
+                if not 1 <= month <= 12:
+                    return None
+                year = year_of(month, day, ref, lean)
         try:
             iso = date(year, month, day).isoformat()
         except ValueError:
@@ -465,6 +655,8 @@ class English(Language):
                 if words[0] in self.not_names or any(w in self.org_words for w in words):
                     continue
                 key = gazetteer.key(name)
+                if key is not None and _REGION_AFTER.match(text, m.end("name")):
+                    continue  # Ontario province: the region, not a city of its name
             if key is None:
                 continue
             seen.add(s)
@@ -575,12 +767,16 @@ _TITLE_QUALIFIERS = {
 }
 
 
-def _head_noun(text: str, pos: int, end: int, partitives: frozenset[str] = frozenset()
+def _head_noun(text: str, pos: int, end: int, partitives: frozenset[str] = frozenset(),
+               stops: frozenset[str] = frozenset(), nouns: frozenset[str] = frozenset()
                ) -> str | None:
-    """What a figure counts: the words after it up to a function word or punctuation
-    ("23 hacked servers so far" -> "hacked servers"; "25 types of malware" -> "types of
-    malware"; "all 23 million of its subscribers" -> "subscribers"; after a measure word
-    of ``partitives``, what it measures: "26 million units of the IMSI" -> "IMSI")."""
+    """What a figure counts: the words after it up to a function word, a verb or
+    punctuation ("23 hacked servers so far" -> "hacked servers"; "25 types of malware" ->
+    "types of malware"; "all 23 million of its subscribers" -> "subscribers"; after a
+    measure word of ``partitives``, what it measures: "26 million units of the IMSI" ->
+    "IMSI"). ``stops`` are the words that end it besides the function words (the verbs the
+    data file knows: "two countries plan to" -> "countries"); after one of ``nouns`` (the
+    counted nouns) only ``of`` goes on ("three companies agreed" -> "companies")."""
     rest = text[pos:min(end, pos + 60)]
     rest = re.sub(r"^\s*(?:of\s+(?:its|the|their|our)\s+)", " ", rest)
     m = re.match(r"\s*([A-Za-z]+)\s+of\s+(?:(?:its|the|their|our|his|her)\s+)?", rest)
@@ -595,8 +791,10 @@ def _head_noun(text: str, pos: int, end: int, partitives: frozenset[str] = froze
         if low == "of" and got and len(got) <= 2:
             got.append(w)
             continue
-        if low in _STOP_HEAD:
-            break
+        if low in _STOP_HEAD or (got and low in stops):
+            break  # a verb ends it (not the first word: "five plans" counts plans)
+        if got and got[-1].casefold() in nouns:
+            break  # the counted noun ends the phrase: what follows is its verb
         got.append(w)
     while got and got[-1].casefold() == "of":
         got.pop()

@@ -50,7 +50,16 @@ from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from typing import Any
 
-from crosscheck.lang.base import Language, Pattern, Sentence, Token, alternation
+from crosscheck.lang.base import (
+    Language,
+    Pattern,
+    Sentence,
+    Token,
+    alternation,
+    range_end,
+    tense_lean,
+    year_of,
+)
 from crosscheck.lang.numbers import Figure, significant_digits
 from crosscheck.models import Facet, Mention
 
@@ -192,29 +201,14 @@ def _pieces(text: str, limit: int = _PIECE) -> list[tuple[int, int]]:
 
 def _range_end(start: str, b: Facet) -> str:
     """The normalised end of a range whose end (``b``) may leave out what it shares with its
-    ``start``: its month (28日から30日) or its year (10月28日から11月2日)."""
+    ``start``: its month (28日から30日) or its year (10月28日から11月2日); see
+    :func:`crosscheck.lang.base.range_end`."""
     written = unicodedata.normalize("NFKC", b.value)
-    pa = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?(T.*)?", start)
-    pb = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?(T.*)?", b.normalized)
-    if pa is None or pb is None or "年" in written or re.match(r"\d{4}[-/.]", written):
-        return b.normalized
-    ya, ma, da = int(pa.group(1)), int(pa.group(2)), int(pa.group(3) or 0)
-    mb, db = int(pb.group(2)), int(pb.group(3) or 0)
-    yb = ya
     day_only = re.match(r"(\d{1,2})\s?日", written)
-    if day_only and "月" not in written:
-        mb, db = ma, int(day_only.group(1))
-        if db < da:
-            mb += 1
-            if mb == 13:
-                yb, mb = yb + 1, 1
-    elif (mb, db) < (ma, da):
-        yb += 1
-    try:
-        return (date(yb, mb, db).isoformat() + (pb.group(4) or "") if db
-                else f"{yb:04d}-{mb:02d}")
-    except ValueError:
-        return b.normalized
+    return range_end(start, b.normalized,
+                     int(day_only.group(1)) if day_only and "月" not in written else None,
+                     month_written="月" in written or bool(re.match(r"\d{4}[-/.]", written)),
+                     year_written="年" in written or bool(re.match(r"\d{4}[-/.]", written)))
 
 
 class Japanese(Language):
@@ -725,9 +719,12 @@ class Japanese(Language):
         ``2027年``/``令和9年度``/``来年`` (a year), ``昨日``/``本日``; with a time (``午後3時
         30分``). Ranges (``AからBまで``, ``A〜B``, ``10月28〜30日``) mark their ends
         ``start``/``end``; a range's end written without its month or year takes the
-        start's."""
+        start's. A date without its year takes the article's, moved by the sentence's tense
+        as :func:`crosscheck.lang.base.year_of` says (``7月に開かれる予定だ`` in a December
+        article is next July)."""
         out: list[Facet] = []
         taken: list[tuple[int, int]] = []
+        lean = tense_lean(self.modality(text[start:end]))
         for rx in self._date_rx:
             for m in rx.finditer(text, start, end):
                 s, e = m.start(), m.end()
@@ -738,7 +735,7 @@ class Japanese(Language):
                 if s == e or any(a < e and s < b for a, b in taken):
                     continue
                 gd = m.groupdict()
-                got = self._resolve(gd, ref)
+                got = self._resolve(gd, ref, lean)
                 if got is None:
                     continue
                 taken.append((s, e))
@@ -753,8 +750,10 @@ class Japanese(Language):
         out.sort(key=lambda f: f.start)
         return self._mark_ranges(text, out)
 
-    def _resolve(self, gd: dict[str, str | None], ref: date | None) -> tuple[str, str] | None:
-        """(ISO value, granularity) of one matched date expression."""
+    def _resolve(self, gd: dict[str, str | None], ref: date | None,
+                 lean: str | None = None) -> tuple[str, str] | None:
+        """(ISO value, granularity) of one matched date expression; ``lean`` is the
+        sentence's tense (``year_of``)."""
         if gd.get("word"):
             if ref is None:
                 return None
@@ -788,7 +787,7 @@ class Japanese(Language):
             if year is None:
                 if ref is None:
                     return f"--{month:02d}", "month"
-                year = ref.year
+                year = year_of(month, None, ref, lean)
             return f"{year:04d}-{month:02d}", "month"
         day = _int(gd["d"])
         if month is None:
@@ -807,7 +806,7 @@ class Japanese(Language):
                 except ValueError:
                     return None
                 return f"--{month:02d}-{day:02d}", "day"
-            year = ref.year
+            year = year_of(month, day, ref, lean)
         try:
             iso = date(year, month, day).isoformat()
         except ValueError:

@@ -13,14 +13,14 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from crosscheck.lang.base import Language, Sentence, Token
+from crosscheck.lang.base import Language, Sentence, Token, range_end, tense_lean, year_of
 from crosscheck.lang.numbers import Figure, significant_digits
 from crosscheck.models import Facet, Mention, content_id
 from crosscheck.scripts import has_hangul
@@ -183,6 +183,7 @@ _DATE_RX = [
     re.compile(r"(?<![\d.,])(?P<y>(?:19|20)\d{2})\s?년(?!\s*\d{1,2}\s?월)(?!\s*(?:간|동안|째|만))"),
     re.compile(r"(?P<word>그제|어제|오늘|내일|모레)(?![가-힣])"),
 ]
+_RANGE_FIGURE = re.compile(r"\s?[~∼〜～\-–]\s?(?=\d)")
 _RANGE_JOIN = re.compile(r"\s*(?:부터|에서|~|∼|-|–)\s*(?:[(\[]?\s*)$")
 _RANGE_END = re.compile(r"^\s*(?:까지)")
 
@@ -605,6 +606,7 @@ class Korean(Language):
         out: list[Facet] = []
         approx_before = self.words("approx_before")
         approx_after = sorted(self.words("approx_after"), key=len, reverse=True)
+        range_ends: dict[int, int] = {}  # where a range's end begins -> its start's index
         i = start
         while i < end:
             m = re.compile(r"\d").search(text, i, end)
@@ -615,7 +617,8 @@ class Korean(Language):
             if any(a <= s < b for a, b in taken):
                 continue
             prev = text[s - 1] if s > start else ""
-            if prev and ((prev.isascii() and (prev.isalnum() or prev in ".,")) or prev in "-–"):
+            if prev and ((prev.isascii() and (prev.isalnum() or prev in ".,")) or prev in "-–") \
+                    and s not in range_ends:
                 continue  # inside a code or a word (LTE5G, A-1, 3.5)
             got = self._parse_figure(text, s, end)
             if got is None:
@@ -635,20 +638,19 @@ class Korean(Language):
                 if text.startswith(w, pos):
                     hedged, pos = True, pos + len(w)
                     break
-            gap = _SPACE.match(text, pos, end)
-            upos = gap.end() if gap else pos
-            unit_kind, unit_key, ue = "", "", e
-            for surface, kind, key in self._unit_words:
-                if text.startswith(surface, upos):
-                    if kind == "counter" and surface == "대" and text.startswith("대비", upos):
-                        continue
-                    unit_kind, unit_key, ue = kind, key, upos + len(surface)
-                    break
+            unit_kind, unit_key, ue = self._unit_at(text, pos, end)
+            if not unit_kind:
+                ue = e
             if s > start and re.search(r"제\s?$", text[max(start, s - 2):s]):
                 continue  # 제18회: an ordinal
             if unit_kind in ("ordinal", "duration"):
                 i = max(i, ue)
                 continue
+            # a range (3~5%, 3-5%, 3%~5%): the start borrows the end's unit when it has none
+            nxt = self._range_next(text, ue, end, unit_key, taken)
+            if nxt is not None:
+                unit_kind, unit_key = unit_kind or nxt[1], unit_key or nxt[2]
+                range_ends[nxt[0]] = len(out)
             if not unit_kind and value < 10_000:
                 continue  # a bare figure: no unit, no counter, no 만/억 scale
             after_unit = text[ue:ue + 6]
@@ -667,16 +669,59 @@ class Korean(Language):
             fig = Figure(value, digits, hedged, bound)
             unit = unit_key
             span_end = ue if unit_kind else e
+            head = self._head(text, s, span_end, toks)
+            role = self._role(text, s, span_end, end)
+            if nxt is not None:
+                role = "start"
+            if s in range_ends:
+                first = out[range_ends[s]] if range_ends[s] < len(out) else None
+                role = "end"
+                if first is not None and first.role == "start":
+                    head = head or first.head
+                    if first.head is None and head is not None:
+                        out[range_ends[s]] = replace(first, head=head)
             facet = Facet("number", text[s:span_end], fig.normalized(unit), s, span_end,
-                          unit=unit or None, head=self._head(text, s, span_end, toks),
-                          role=self._role(text, s, span_end, end))
+                          unit=unit or None, head=head, role=role)
             out.append(facet)
             i = max(i, span_end)
         return out
 
+    def _unit_at(self, text: str, pos: int, end: int) -> tuple[str, str, int]:
+        """(kind, key, end) of the unit or counter written at ``pos`` (after one optional
+        space), or ("", "", pos)."""
+        gap = _SPACE.match(text, pos, end)
+        upos = gap.end() if gap else pos
+        for surface, kind, key in self._unit_words:
+            if text.startswith(surface, upos):
+                if kind == "counter" and surface == "대" and text.startswith("대비", upos):
+                    continue
+                return kind, key, upos + len(surface)
+        return "", "", pos
+
+    def _range_next(self, text: str, pos: int, end: int, unit_key: str,
+                    taken: Sequence[tuple[int, int]]) -> tuple[int, str, str] | None:
+        """(start, unit kind, unit key) of the figure that ends a range begun by the one
+        ending at ``pos`` (3~5%, 3-5%, 3∼5%, 3%~5%): after a tilde or a dash, a figure with a
+        unit or counter (the same as the start's, when the start has one); None otherwise
+        (a date or time ends there, or a duration: 3~5년)."""
+        m = _RANGE_FIGURE.match(text, pos, end)
+        if m is None or any(a <= m.end() < b for a, b in taken):
+            return None
+        got = self._parse_figure(text, m.end(), end)
+        if got is None:
+            return None
+        kind, key, _ = self._unit_at(text, got[2], end)
+        if kind not in ("unit", "counter") or (unit_key and key != unit_key):
+            return None
+        return m.end(), kind, key
+
     def _head(self, text: str, s: int, e: int, toks: Sequence[Token]) -> str | None:
-        """What a figure counts: the noun after ``의`` (23대의 서버) or the noun before it
-        (서버 2대, 악성코드 25종, 서버가 3대로)."""
+        """What a figure counts: the noun after ``의`` (23대의 서버) or the noun immediately
+        before it (서버 2대, 악성코드 25종, 서버가 3대로). A noun marked as the topic or
+        subject (은/는/이/가) with other words between it and the figure is what the
+        sentence is about, not what the figure counts (가나전자는 약 2억 달러를: no head);
+        nor is a noun glued to a name or a particle before it in one word (a name the
+        analyser cut: 가나전자 -> 가/나/전자)."""
         starts = [t.start for t in toks]
         k = bisect.bisect_left(starts, e)
         if k < len(toks) and toks[k].form == "의" and toks[k].tag == "JKG":
@@ -685,11 +730,21 @@ class Korean(Language):
                     return t.form
         j = bisect.bisect_left(starts, s) - 1
         skipped = 0
+        subject = False  # a topic/subject particle lies between the noun and the figure
         while j >= 0 and skipped < 3:
             t = toks[j]
             if t.tag in _NOUN_TAGS and t.form not in self.titles and not re.fullmatch(
                     r"총|약|모두|전체|현재|각각", t.form):
+                if subject:
+                    p = toks[j - 1] if j else None
+                    if p is not None and p.end == t.start and (
+                            p.tag == "NNP" or p.tag.startswith(("J", "E"))):
+                        return None  # part of a name: 가나전자는, 한결에너지는
                 return t.form
+            if t.tag in ("JX", "JKS") and t.form in ("은", "는", "이", "가"):
+                if skipped:
+                    return None  # 가나전자는 약 …: the topic, not what is counted
+                subject = True
             if t.tag.startswith(("J", "MM", "MAG", "SP", "SS", "SO", "SW", "XSN")) or t.form in (
                     "총", "약", "모두"):
                 skipped += 1
@@ -729,9 +784,14 @@ class Korean(Language):
         ``19일`` (this month, or the last one when the day is more than a week ahead),
         ``지난 19일``, ``오는 28일``, ``지난달 24일``, ``지난해 12월 3일``, ``7월``/``7월 말``
         (a month), ``2027년`` (a year), ``어제``; with a time (``오후 11시 40분``). Ranges
-        (``A부터 B까지``, ``A ~ B``) mark their ends ``start``/``end``."""
+        (``A부터 B까지``, ``A ~ B``) mark their ends ``start``/``end``; an end written without
+        its month or year takes the start's (``20일부터 22일까지``). A date without its year
+        takes the article's, unless 지난/오는 or the sentence's tense moves it
+        (:func:`crosscheck.lang.base.year_of`: ``7월에 열릴 예정이다`` in December is next
+        July)."""
         out: list[Facet] = []
         taken: list[tuple[int, int]] = []
+        lean = tense_lean(self.modality(text[start:end]))
         for rx in _DATE_RX:
             for m in rx.finditer(text, start, end):
                 s, e = m.start(), m.end()
@@ -741,7 +801,7 @@ class Korean(Language):
                     e -= 1
                 if any(a < e and s < b for a, b in taken):
                     continue
-                got = _resolve(m.groupdict(), ref)
+                got = _resolve(m.groupdict(), ref, lean)
                 if got is None:
                     continue
                 norm, grain = got
@@ -753,9 +813,13 @@ class Korean(Language):
     # ------------------------------------------------------------------ places, orgs
     def places(self, text: str, start: int, end: int, toks: Sequence[Token],
                gazetteer: Any) -> list[Facet]:
-        """Places: countries, gazetteer names (서울, 경주시, 온타리오주) and ``X에서`` nouns."""
+        """Places: countries, gazetteer names (서울, 경주시) and ``X에서`` nouns. A name with
+        the suffix of a region (온타리오주, 경기도: ``region_suffixes``) is the region, never
+        a city of the bare name (온타리오주 is not Ontario, California): the gazetteer's
+        key of the whole name, else ``name:``."""
         out: list[Facet] = []
         suffixes = tuple(sorted(self.words("place_suffixes"), key=len, reverse=True))
+        regions = frozenset(self.words("region_suffixes"))
         for i, t in enumerate(toks):
             if not start <= t.start < end:
                 continue
@@ -770,6 +834,9 @@ class Korean(Language):
             key = None
             if t.form in self.countries:
                 key = "country:" + self.countries[t.form]
+            elif e != t.end and text[t.end:e] in regions:
+                # a state or province (of a proper noun: 다음주 is no place)
+                key = gazetteer.key(name) or ("name:" + name if t.tag == "NNP" else None)
             elif t.tag == "NNP" or e != t.end:
                 # a proper noun, or a noun with an administrative suffix (수원시): common
                 # nouns share their letters with many towns (상주, 부지)
@@ -933,8 +1000,10 @@ def _hour(gd: dict[str, str | None], ap_key: str, h_key: str) -> int | None:
     return h if 0 <= h <= 23 else None
 
 
-def _resolve(gd: dict[str, str | None], ref: date | None) -> tuple[str, str] | None:
-    """(ISO value, granularity) of one matched Korean date expression."""
+def _resolve(gd: dict[str, str | None], ref: date | None,
+             lean: str | None = None) -> tuple[str, str] | None:
+    """(ISO value, granularity) of one matched Korean date expression; ``lean`` is the
+    sentence's tense (``planned``/``done``), which 지난/오는 override (``year_of``)."""
     if gd.get("word"):
         if ref is None:
             return None
@@ -956,11 +1025,7 @@ def _resolve(gd: dict[str, str | None], ref: date | None) -> tuple[str, str] | N
         if year is None:
             if ref is None:
                 return f"--{month:02d}", "month"
-            year = ref.year
-            if rel == "지난" and month >= ref.month:
-                year -= 1
-            elif rel == "오는" and month <= ref.month:
-                year += 1
+            year = year_of(month, None, ref, _lean(rel, lean))
         return f"{year:04d}-{month:02d}", "month"
     day = int(gd["d"] or 0)
     if month is None:
@@ -989,9 +1054,7 @@ def _resolve(gd: dict[str, str | None], ref: date | None) -> tuple[str, str] | N
                 return None
             iso = f"--{month:02d}-{day:02d}"
             return iso, "day"
-        year = ref.year
-        if rel == "지난" and (month, day) > (ref.month, ref.day):
-            year -= 1
+        year = year_of(month, day, ref, _lean(rel, lean))
     try:
         iso = date(year, month, day).isoformat()
     except ValueError:
@@ -1003,18 +1066,31 @@ def _resolve(gd: dict[str, str | None], ref: date | None) -> tuple[str, str] | N
     return iso, "day"
 
 
+def _lean(rel: str, tense: str | None) -> str | None:
+    """``year_of``'s lean: 지난 (past) and 오는 (future) before the sentence's tense."""
+    return {"지난": "past", "오는": "future"}.get(rel, tense)
+
+
 def _mark_ranges(text: str, dates: list[Facet], end: int) -> list[Facet]:
     """``A부터 B까지``, ``A ~ B``, ``A에서 B``: the first date is the range's ``start``, the
-    second its ``end``."""
-    from dataclasses import replace
-
+    second its ``end``; an end written without its month (20일부터 22일까지) or its year
+    (12월 28일부터 1월 3일까지) takes the start's (``base.range_end``)."""
     out = list(dates)
     for k in range(len(out) - 1):
         a, b = out[k], out[k + 1]
         gap = text[a.end:b.start]
         if len(gap) <= 6 and re.fullmatch(r"\s*(?:부터|에서|~|∼|-|–)\s*", gap):
             out[k] = replace(a, role="start")
-            out[k + 1] = replace(b, role="end")
+            w = b.value
+            iso = re.match(r"\d{4}\s?[-./]", w) is not None
+            relative_month = re.search(r"지난달|이달|이번\s?달|다음\s?달|내달", w) is not None
+            day = re.match(r"(?:지난|오는)?\s*(\d{1,2})\s?일", w)
+            norm = range_end(a.normalized, b.normalized,
+                             int(day.group(1)) if day and not relative_month else None,
+                             month_written="월" in w or iso or relative_month,
+                             year_written="년" in w or iso or re.search(
+                                 r"지난해|작년|올해|금년|내년|이듬해", w) is not None)
+            out[k + 1] = replace(b, role="end", normalized=norm)
         elif len(gap) <= 6 and gap.strip() == "" and _RANGE_END.match(text, b.end, end):
             pass
     return out
