@@ -143,7 +143,8 @@ def _names_regex(people: People) -> re.Pattern[str] | None:
             continue
         alts.append(re.escape(name) if not lg.spaced else r"\b" + re.escape(name) + r"\b")
     for name in people.shared:
-        alts.append(r"\b" + re.escape(name) + r"\b" if lang.for_text(name).spaced else re.escape(name))
+        bounded = lang.for_text(name).spaced
+        alts.append(r"\b" + re.escape(name) + r"\b" if bounded else re.escape(name))
     return re.compile("|".join(alts)) if alts else None
 
 

@@ -282,11 +282,11 @@ class English(Language):
             nxt = text[e:e + 1]
             if m.group("num"):
                 lit = m.group("num")
-                if (nxt and (nxt.isalpha() and not m.group("scale"))) or (nxt in ("-",) and \
-                        re.match(r"-[A-Za-z]", text[e:e + 2])):
-                    # 5G, 25th, 15-digit; but "$20 billion" and "9.82 (gigabytes)" pass
-                    if not re.match(r"\s", nxt or " "):
-                        continue
+                glued = (nxt and (nxt.isalpha() and not m.group("scale"))) or (
+                    nxt in ("-",) and re.match(r"-[A-Za-z]", text[e:e + 2]))
+                # 5G, 25th, 15-digit; but "$20 billion" and "9.82 (gigabytes)" pass
+                if glued and not re.match(r"\s", nxt or " "):
+                    continue
                 if s > 0 and text[s - 1] in "-/" and not m.group("cur"):
                     continue  # COVID-19, 2024/25
                 value = Decimal(lit.replace(",", ""))

@@ -159,7 +159,8 @@ _SPACE = re.compile(r"[ \t\u00a0]?")
 _NOUN_TAGS = ("NNG", "NNP", "SL", "SH", "NR")
 _PARTICLE_TAGS = ("JKS", "JKO", "JKB", "JKG", "JX", "JC", "JKC", "JKV", "JKQ")
 _QUOTE_RX = re.compile(r"“([^”]{6,}?)”|\"([^\"]{6,}?)\"|‘([^’]{6,}?)’|'([^']{6,}?)'")
-_CLAUSE_ENDINGS = {"고", "며", "으며", "면서", "으면서", "지만", "는데", "은데", "고요", "으나", "나"}
+_CLAUSE_ENDINGS = {"고", "며", "으며", "면서", "으면서", "지만", "는데", "은데", "고요", "으나",
+                   "나"}
 _OPEN_QUOTES = "\"“‘'「『"
 _CLOSE_QUOTES = "\"”’'」』"
 _MIN_CLAUSE = 12
@@ -761,7 +762,8 @@ class Korean(Language):
         words = [w for ws in change.values() for w in ws]
         if re.match(r"\s*에서", after):
             return "from"
-        if re.match(r"\s*(?:이나\s*)?더\s", after) or (re.match(r"\s*(?:늘어|증가|감소|줄어)", after) \
+        if re.match(r"\s*(?:이나\s*)?더\s", after) or (
+                re.match(r"\s*(?:늘어|증가|감소|줄어)", after) \
                 and re.search(r"(?:보다|대비)\s*$", text[max(0, s - 12):s])):
             return "increment"
         keep = [w for w in (change.get("keep") or [])]
