@@ -53,7 +53,7 @@ from crosscheck.pipeline import RunStats, embed_claims, load_corpus, make_embedd
 from crosscheck.store import Store  # noqa: E402
 
 CALIBRATION = ROOT / "crosscheck" / "data" / "calibration.json"
-TIER_PRECISION = {"likely": 0.9, "possible": 0.7}
+TIER_PRECISION = {"likely": 0.9, "possible": 0.8}
 """Share of true divergences a tier must keep on the labelled candidates."""
 
 

@@ -259,7 +259,8 @@ def divergence_candidates(
         own_arts = {x.article_id for x in own}
         rival = 0.0
         for other, p in by_value[v.index]:
-            if other in {x.index for x in own} and values[other].article_id != v.article_id:
+            if other in {x.index for x in own} and values[other].article_id != v.article_id \
+                    and _supports(values[other], v):
                 rival = max(rival, calibration.slot_probability(p, v.type))
         best: dict[int, tuple[float, slots.Value, slots.PairFeatures]] = {}
         for other, p in by_value[v.index]:
@@ -305,7 +306,10 @@ def divergence_candidates(
             minor_states_major=knows, margin=prob - rival, mutual=pf.mutual,
             relative=v.type == "date" and (_relative(v) or _relative(w)), anchors=pf.anc,
         )
-        out.append(Candidate(home.get(w.index) or slots.Slot("", major, 0.0), tuple(own),
+        # the deviating side: the value and the outlets of its group that tell it apart
+        # from the other side (a country agreeing with a city is on neither)
+        minor = (v, *(x for x in own if x is not v and slots.value_relation(x, w) != "same"))
+        out.append(Candidate(home.get(w.index) or slots.Slot("", major, 0.0), minor,
                              tuple(major), pf, features))
     return out
 
@@ -399,11 +403,28 @@ def _attestation(found: Sequence[slots.Slot]) -> dict[tuple[str, str], int]:
     out: dict[tuple[str, str], set[str]] = defaultdict(set)
     for sl in found:
         for cl in _value_classes(sl.values):
-            arts = {v.article_id for v in cl}
-            if len(arts) >= 2:
-                for v in cl:
+            for v in cl:
+                arts = {x.article_id for x in cl if _supports(x, v)}
+                if len(arts) >= 2:
                     out[(v.type, _value_key(v))] |= arts
     return {k: len(v) for k, v in out.items()}
+
+
+def _specificity(v: slots.Value) -> int:
+    """How precisely a value is given: a country below a city or a venue, a year below a
+    month below a day; figures all alike."""
+    norm = v.facet.normalized
+    if v.type == "place":
+        return 0 if norm.startswith("country:") else 1
+    if v.type == "date":
+        return norm.split("T")[0].count("-")
+    return 0
+
+
+def _supports(x: slots.Value, v: slots.Value) -> bool:
+    """Does ``x`` state ``v``'s value at least as precisely (a country does not state that
+    it was Busan, nor a month that it was the 18th)?"""
+    return slots.value_relation(x, v) == "same" and _specificity(x) >= _specificity(v)
 
 
 _ROLE_CLASH = {frozenset({"keep", "to"}): "kept at {v} vs changed to {v}",

@@ -182,9 +182,18 @@ def collect_values(articles_text: Mapping[str, str], claims: Sequence[Claim],
 
 def units_comparable(a: Value, b: Value) -> bool:
     """Two values can answer one question: same type, and for figures the same unit, or a
-    count with an unnamed count, or a currency with a bare 만/억-scaled figure."""
+    count with an unnamed count, or a currency with a bare 만/억-scaled figure; for places
+    the same level, or one inside the other (a city against a country it is not in answers
+    another question: where, against with whom)."""
     if a.type != b.type:
         return False
+    if a.type == "place":
+        na, nb = a.facet.normalized, b.facet.normalized
+        if na.startswith("country:") != nb.startswith("country:"):
+            from crosscheck.lang.gazetteer import relation as place_relation
+
+            return place_relation(na, nb) != "differ"
+        return True
     if a.type != "number":
         return True
     ua, ub = a.unit, b.unit

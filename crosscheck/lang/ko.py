@@ -762,6 +762,12 @@ class Korean(Language):
         words = [w for ws in change.values() for w in ws]
         if re.match(r"\s*에서", after):
             return "from"
+        before = text[max(0, s - 8):s]
+        current = self.words("current_markers")
+        if current and re.search("(?:" + "|".join(map(re.escape, current)) + r")\s*$", before) \
+                and re.match(r"\s*(?:수준\s*)?인\b|\s*(?:수준\s*)?인\s", after) \
+                and any(w in text[e:end] for w in words):
+            return "from"  # 현재 25%인 관세는 15%로 인하: the level before the change
         if re.match(r"\s*(?:이나\s*)?더\s", after) or (
                 re.match(r"\s*(?:늘어|증가|감소|줄어)", after) \
                 and re.search(r"(?:보다|대비)\s*$", text[max(0, s - 12):s])):
