@@ -19,17 +19,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from crosscheck.lang.base import (
-    Language,
-    Sentence,
-    Token,
-    iso_day,
-    quote_depths,
-    range_end,
-    tense_lean,
-    year_of,
-    yearless_day,
-)
+from crosscheck.lang import base
+from crosscheck.lang.base import Language, Sentence, Token, range_end, tense_lean, year_of
 from crosscheck.lang.numbers import Figure
 from crosscheck.models import Facet, Mention, content_id
 from crosscheck.scripts import has_hangul
@@ -303,7 +294,7 @@ class Korean(Language):
         """Offsets at which a compound sentence is cut into clauses: after a connective
         ending (-고, -며, -면서, -지만 …) outside quotation marks that closes a predicate
         and is followed by a clause with a predicate of its own."""
-        quoted = quote_depths(text, start, end, "“‘「『", "”’」』")
+        quoted = base.quote_depths(text, start, end, "“‘「『", "”’」』")
         cuts: list[int] = []
         last = start
         for i, (form, tag, ts, te) in enumerate(toks):
@@ -962,9 +953,9 @@ def _resolve(gd: dict[str, str | None], ref: date | None,
             month, year = 1, year + 1
     if year is None:
         if ref is None:
-            return yearless_day(month, day)
+            return base.yearless_day(month, day)
         year = year_of(month, day, ref, _lean(rel, lean))
-    iso = iso_day(year, month, day)
+    iso = base.iso_day(year, month, day)
     if iso is None:
         return None
     h = _hour(gd, "ap", "H") if gd.get("H") else _hour(gd, "ap2", "H2")
