@@ -19,7 +19,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from crosscheck.lang import base
+import crosscheck.lang.base as base
 from crosscheck.lang.base import Language, Sentence, Token, range_end, tense_lean, year_of
 from crosscheck.lang.numbers import Figure
 from crosscheck.models import Facet, Mention, content_id
