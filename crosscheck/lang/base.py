@@ -15,16 +15,21 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from importlib import resources
 from typing import Any, NamedTuple
 
 import yaml
 
+from crosscheck.lang.numbers import significant_digits
 from crosscheck.models import Facet, Mention
 
 # sentence punctuation at the end of a line, before closing quotes and brackets
 _STATEMENT_END = re.compile(r"[.!?。？！][\"'”’」』)\]]*\s*$")
+# a figure literal: digits with thousands commas and a decimal point (1,347 / 3.5)
+_FIGURE_LIT = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+_NEVER = re.compile(r"(?!x)x")
 
 
 class Token(NamedTuple):
@@ -179,6 +184,31 @@ class Language:
     def _regexes(self) -> dict[str, re.Pattern[str]]:
         return {}
 
+    @cached_property
+    def titles(self) -> dict[str, str]:
+        """The data file's ``titles`` (surface: class)."""
+        return self.table("titles")
+
+    @cached_property
+    def countries(self) -> dict[str, str]:
+        return self.table("countries")
+
+    @cached_property
+    def org_suffixes(self) -> tuple[str, ...]:
+        """The data file's ``org_suffixes``, longest first."""
+        return tuple(sorted(self.words("org_suffixes"), key=len, reverse=True))
+
+    def suffix_title_key(self, title: str) -> str | None:
+        """The class of the longest lexicon title that ``title`` ends with (in a language
+        that writes a title glued to what it qualifies: 정책실장 -> chief, 経済産業副大臣 ->
+        vice_minister), or None."""
+        t = title.strip()
+        for n in range(len(t), 0, -1):
+            key = self.titles.get(t[-n:])
+            if key is not None:
+                return key
+        return None
+
     def person_of(self, text: str) -> str:
         """Whose words a quotation is in: ``1p`` (we: ``first_person_plural``), ``1s`` (I:
         ``first_person_singular``) or ``""``. Spaced languages match words; others match
@@ -246,6 +276,86 @@ class Language:
                 taken: Sequence[tuple[int, int]] = ()) -> list[Facet]:
         return []
 
+    # figures written with scale words (Korean 만/억/조 and 십/백/천, Japanese 万/億/兆 and
+    # 千/百), from the data file: ``scales``, ``subscales``, ``units``, ``counters``,
+    # ``durations``, ``ordinal_counters``, ``figure_date_units`` (what after a digit makes it
+    # a date or a time, not the next group of a figure) and ``figure_group_space`` (may a
+    # space stand before the next group: 1,347억 9,100만)
+    figure_literal: re.Pattern[str] = _FIGURE_LIT
+
+    def figure_ascii(self, literal: str) -> str:
+        """A figure literal as ``Decimal`` reads it (thousands commas dropped)."""
+        return literal.replace(",", "")
+
+    @cached_property
+    def _unit_words(self) -> list[tuple[str, str, str]]:
+        """(surface, kind, key) of every word that may follow a figure, longest first; kind
+        is unit / counter / duration / ordinal."""
+        out: list[tuple[str, str, str]] = []
+        for kind, name in (("unit", "units"), ("counter", "counters"),
+                           ("duration", "durations")):
+            out += [(w, kind, k) for w, k in self.table(name).items()]
+        out += [(w, "ordinal", "ordinal") for w in self.words("ordinal_counters")]
+        return sorted(out, key=lambda x: (-len(x[0]), x[0]))
+
+    @cached_property
+    def _scales(self) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+        big = {str(k): Decimal(str(v)) for k, v in (self.data.get("scales") or {}).items()}
+        sub = {str(k): Decimal(str(v)) for k, v in (self.data.get("subscales") or {}).items()}
+        return big, sub
+
+    @cached_property
+    def _figure_date_rx(self) -> re.Pattern[str]:
+        units = self.words("figure_date_units")
+        if not units:
+            return _NEVER
+        return re.compile(r"\d{1,4}\s?(?:" + "|".join(re.escape(u) for u in units) + ")")
+
+    def _parse_figure(self, text: str, pos: int, end: int) -> tuple[Decimal, int, int] | None:
+        """The figure at ``pos``: literals (``figure_literal``) with sub-scales and scale
+        groups (2천3백만 = 23,000,000; 1,347억 9,100만 = 134,791,000,000; 29만 1831 =
+        291,831; 1兆2000億 = 1,200,000,000,000; 2万3000 = 23,000; 3千億 =
+        300,000,000,000). Returns (value, significant digits, end), None when no literal
+        stands at ``pos``."""
+        big, sub = self._scales
+        gap = bool(self.data.get("figure_group_space"))
+        value = Decimal(0)
+        group = Decimal(0)
+        digits = 0
+        i = pos
+        while i < end:
+            m = self.figure_literal.match(text, i, end)
+            if m is None:
+                break
+            try:
+                lit = Decimal(self.figure_ascii(m.group(0)))
+            except (InvalidOperation, ValueError):
+                return None
+            digits = max(digits, significant_digits(self.figure_ascii(m.group(0))))
+            i = m.end()
+            if i < end and text[i] in sub:
+                group += lit * sub[text[i]]
+                i += 1
+                if i < end and text[i].isdigit():
+                    continue  # 3천500억: the next literal belongs to the same group
+            else:
+                group += lit
+            if i < end and text[i] in big:
+                value += group * big[text[i]]
+                group = Decimal(0)
+                i += 1
+                # a next group follows (1347억9100만, 1,347억 9,100만), not a date or time
+                j = i + 1 if gap and i < end and text[i] == " " else i
+                if j < end and text[j].isdigit() and not self._figure_date_rx.match(
+                        text, j, end):
+                    i = j
+                    continue
+            break
+        value += group
+        if i == pos:
+            return None
+        return value, max(digits, 1), i
+
     def dates(self, text: str, start: int, end: int, ref: date | None) -> list[Facet]:
         return []
 
@@ -262,18 +372,34 @@ class Language:
         it: 트럼프 행정부)?"""
         return False
 
+    @cached_property
+    def _say_rx(self) -> re.Pattern[str]:
+        """Verbs of saying (none by default)."""
+        return _NEVER
+
     def say_span(self, text: str, start: int, end: int) -> re.Match[str] | None:
-        """The last verb of saying in [start, end), if any."""
-        return None
+        """The last verb of saying (``_say_rx``) in [start, end), if any."""
+        last = None
+        for m in self._say_rx.finditer(text, start, end):
+            last = m
+        return last
 
     def speakers(self, text: str, start: int, end: int, toks: Sequence[Token],
                  mentions: Sequence[Mention]) -> list[tuple[int, int]]:
         """Spans of who says the clause [start, end)."""
         return []
 
+    # quoted words: one group for each kind of quotation mark (none by default)
+    quote_rx: re.Pattern[str] = _NEVER
+
     def quotes(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
-        """Spans of the words inside quotation marks."""
-        return []
+        """Spans of the words inside quotation marks (``quote_rx``), of more than one word."""
+        out = []
+        for m in self.quote_rx.finditer(text, start, end):
+            g = next(k for k in range(1, self.quote_rx.groups + 1) if m.group(k) is not None)
+            if " " in m.group(g).strip():
+                out.append((m.start(g), m.end(g)))
+        return out
 
     def modality(self, text: str) -> str | None:
         """``planned`` / ``done`` / None."""
@@ -448,6 +574,42 @@ def _spaced_content_words(text: str, stop: frozenset[str], negation: frozenset[s
     if pending:
         negated.add("")
     return tuple(seq), frozenset(), frozenset(names), frozenset(negated)
+
+
+def quote_depths(text: str, start: int, end: int, opens: str, closes: str) -> list[int]:
+    """For each offset of [start, end): 1 inside quotation marks (after an opening mark of
+    ``opens`` not yet closed by one of ``closes``; a straight ``"`` opens or closes), else 0.
+    A mark counts as inside what it opens and outside what it closes."""
+    depth = 0
+    out = []
+    for i in range(start, end):
+        c = text[i]
+        if c in opens:
+            depth += 1
+        elif c in closes:
+            depth = max(0, depth - 1)
+        elif c == '"':
+            depth = 0 if depth else 1
+        out.append(1 if depth else 0)
+    return out
+
+
+def yearless_day(month: int, day: int) -> tuple[str, str] | None:
+    """A month and day with no year to place them in (no article date): ``--MM-DD`` at the
+    ``day`` grain, None when no year has that day."""
+    try:
+        date(2000, month, day)
+    except ValueError:
+        return None
+    return f"--{month:02d}-{day:02d}", "day"
+
+
+def iso_day(year: int, month: int, day: int) -> str | None:
+    """``YYYY-MM-DD``, or None when there is no such day."""
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
 
 
 def stem(w: str) -> str:

@@ -20,9 +20,12 @@ from crosscheck.lang.base import (
     Sentence,
     Token,
     alternation,
+    iso_day,
+    quote_depths,
     range_end,
     tense_lean,
     year_of,
+    yearless_day,
 )
 from crosscheck.lang.numbers import Figure, significant_digits
 from crosscheck.models import Facet, Mention
@@ -69,6 +72,7 @@ _STOP_HEAD = {
 class English(Language):
     code = "en"
     scripts = ("latin",)
+    quote_rx = _QUOTE_RX
 
     # ------------------------------------------------------------------ sentences
     @cached_property
@@ -93,19 +97,9 @@ class English(Language):
 
     def clause_cuts(self, text: str, start: int, end: int, toks: Sequence[Token]) -> list[int]:
         """An English sentence is cut at ``; `` outside quotation marks."""
-        out = []
-        depth = 0
-        for i in range(start, end - 2):
-            c = text[i]
-            if c in "“‘":
-                depth += 1
-            elif c in "”’":
-                depth = max(0, depth - 1)
-            elif c == '"':
-                depth = 0 if depth else 1
-            if c == ";" and text[i + 1] == " " and not depth:
-                out.append(i + 2)
-        return out
+        depths = quote_depths(text, start, end - 2, "“‘", "”’")
+        return [i + 2 for i in range(start, end - 2)
+                if text[i] == ";" and text[i + 1] == " " and not depths[i - start]]
 
     def subject_of(self, text: str, start: int, toks: Sequence[Token]) -> str | None:
         return None
@@ -604,17 +598,12 @@ class English(Language):
             year = int(gd["y"] or 0) if gd.get("y") else 0
             if not year:
                 if ref is None:
-                    try:
-                        date(2000, month, day)
-                    except ValueError:
-                        return None
-                    return f"--{month:02d}-{day:02d}", "day"
+                    return yearless_day(month, day)
                 if not 1 <= month <= 12:
                     return None
                 year = year_of(month, day, ref, lean)
-        try:
-            iso = date(year, month, day).isoformat()
-        except ValueError:
+        iso = iso_day(year, month, day)
+        if iso is None:
             return None
         h, mi, ap = gd.get("H") or gd.get("H0"), gd.get("Mi") or gd.get("M0"), \
             gd.get("ap") or gd.get("ap0")
@@ -695,12 +684,6 @@ class English(Language):
             r"|(?:according to\s+(?:the\s+)?(?P<who3>[\w'\-]+(?:\s+[\w'\-]+){0,4}?)"
             r"(?=\s*[,.;:]|\s*$))")
 
-    def say_span(self, text: str, start: int, end: int) -> re.Match[str] | None:
-        last = None
-        for m in self._say_rx.finditer(text, start, end):
-            last = m
-        return last
-
     def speakers(self, text: str, start: int, end: int, toks: Sequence[Token],
                  mentions: Sequence[Mention]) -> list[tuple[int, int]]:
         """Spans of who says a sentence ("X said", "said X", "according to X")."""
@@ -715,14 +698,6 @@ class English(Language):
                     if text[s:e] in self.not_names or text[s:e] in ("The", "It"):
                         continue
                     out.append((s, e))
-        return out
-
-    def quotes(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
-        out = []
-        for m in _QUOTE_RX.finditer(text, start, end):
-            g = next(k for k in range(1, 5) if m.group(k) is not None)
-            if " " in m.group(g).strip():
-                out.append((m.start(g), m.end(g)))
         return out
 
     def modality(self, text: str) -> str | None:

@@ -46,7 +46,6 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from typing import Any
 
@@ -56,11 +55,13 @@ from crosscheck.lang.base import (
     Sentence,
     Token,
     alternation,
+    iso_day,
     range_end,
     tense_lean,
     year_of,
+    yearless_day,
 )
-from crosscheck.lang.numbers import Figure, significant_digits
+from crosscheck.lang.numbers import Figure
 from crosscheck.models import Facet, Mention
 
 RawToken = tuple[str, str, int, int]
@@ -283,18 +284,6 @@ class Japanese(Language):
         return got
 
     @cached_property
-    def titles(self) -> dict[str, str]:
-        return self.table("titles")
-
-    @cached_property
-    def countries(self) -> dict[str, str]:
-        return self.table("countries")
-
-    @cached_property
-    def org_suffixes(self) -> tuple[str, ...]:
-        return tuple(sorted(self.words("org_suffixes"), key=len, reverse=True))
-
-    @cached_property
     def _set(self) -> dict[str, frozenset[str]]:
         names = ("honorifics", "place_suffixes", "country_pairs", "head_skip", "head_not",
                  "org_prefixes", "ordinal_prefixes", "title_prefixes", "region_suffixes")
@@ -303,12 +292,10 @@ class Japanese(Language):
     def title_key(self, title: str) -> str | None:
         """The class of a title: the longest lexicon title it ends with (経済産業副大臣 ->
         vice_minister, 資源エネルギー庁長官 -> commissioner, 代表取締役社長 -> ceo)."""
-        t = title.strip()
-        for n in range(len(t), 0, -1):
-            key = self.titles.get(t[-n:])
-            if key is not None:
-                return key
-        return "ceo" if t.upper().endswith("CEO") else None
+        key = self.suffix_title_key(title)
+        if key is not None:
+            return key
+        return "ceo" if title.strip().upper().endswith("CEO") else None
 
     def is_org_like(self, word: str) -> bool:
         return word in self.countries or word in self._set["country_pairs"] or (
@@ -478,61 +465,12 @@ class Japanese(Language):
         return best
 
     # ------------------------------------------------------------------ figures
-    @cached_property
-    def _unit_words(self) -> list[tuple[str, str, str]]:
-        """(surface, kind, key) of every word that may follow a figure, longest first; kind
-        is unit / counter / duration / ordinal."""
-        out: list[tuple[str, str, str]] = []
-        for kind, name in (("unit", "units"), ("counter", "counters"),
-                           ("duration", "durations")):
-            out += [(w, kind, k) for w, k in self.table(name).items()]
-        out += [(w, "ordinal", "ordinal") for w in self.words("ordinal_counters")]
-        return sorted(out, key=lambda x: (-len(x[0]), x[0]))
+    # (the figure parser with 万/億/兆 groups is Language._parse_figure, driven by the data
+    # file: 1兆2000億 = 1,200,000,000,000; 2万3000 = 23,000; 3千億 = 300,000,000,000)
+    figure_literal = _LIT  # half or full width digits and separators
 
-    @cached_property
-    def _scales(self) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
-        big = {str(k): Decimal(str(v)) for k, v in (self.data.get("scales") or {}).items()}
-        sub = {str(k): Decimal(str(v)) for k, v in (self.data.get("subscales") or {}).items()}
-        return big, sub
-
-    def _parse_figure(self, text: str, pos: int, end: int) -> tuple[Decimal, int, int] | None:
-        """The figure at ``pos``: digits (half or full width) with 千/百 and 万/億/兆 groups
-        (1兆2000億 = 1,200,000,000,000; 2万3000 = 23,000; 3千億 = 300,000,000,000).
-        Returns (value, significant digits, end)."""
-        big, sub = self._scales
-        value = Decimal(0)
-        group = Decimal(0)
-        digits = 0
-        i = pos
-        while i < end:
-            m = _LIT.match(text, i, end)
-            if m is None:
-                break
-            try:
-                lit = Decimal(_ascii_number(m.group(0)))
-            except (InvalidOperation, ValueError):
-                return None
-            digits = max(digits, significant_digits(_ascii_number(m.group(0))))
-            i = m.end()
-            if i < end and text[i] in sub:
-                group += lit * sub[text[i]]
-                i += 1
-                if i < end and text[i].isdigit():
-                    continue
-            else:
-                group += lit
-            if i < end and text[i] in big:
-                value += group * big[text[i]]
-                group = Decimal(0)
-                i += 1
-                if i < end and text[i].isdigit() and not re.match(
-                        r"\d{1,4}\s?(?:年|月|日|時|分)", text[i:end]):
-                    continue
-            break
-        value += group
-        if i == pos:
-            return None
-        return value, max(digits, 1), i
+    def figure_ascii(self, literal: str) -> str:
+        return _ascii_number(literal)
 
     def numbers(self, text: str, start: int, end: int, toks: Sequence[Token],
                 taken: Sequence[tuple[int, int]] = ()) -> list[Facet]:
@@ -801,15 +739,10 @@ class Japanese(Language):
             year, month = k // 12, k % 12 + 1
         if year is None:
             if ref is None:
-                try:
-                    date(2000, month, day)
-                except ValueError:
-                    return None
-                return f"--{month:02d}-{day:02d}", "day"
+                return yearless_day(month, day)
             year = year_of(month, day, ref, lean)
-        try:
-            iso = date(year, month, day).isoformat()
-        except ValueError:
+        iso = iso_day(year, month, day)
+        if iso is None:
             return None
         return self._with_time(iso, gd)
 
@@ -974,12 +907,6 @@ class Japanese(Language):
     def _say_rx(self) -> re.Pattern[str]:
         return re.compile(alternation(self.words("say_verbs") + self.words("source_markers"),
                                       bounded=False))
-
-    def say_span(self, text: str, start: int, end: int) -> re.Match[str] | None:
-        last = None
-        for m in self._say_rx.finditer(text, start, end):
-            last = m
-        return last
 
     def speakers(self, text: str, start: int, end: int, toks: Sequence[Token],
                  mentions: Sequence[Mention]) -> list[tuple[int, int]]:

@@ -15,13 +15,13 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import crosscheck.lang.base as base
 from crosscheck.lang.base import Language, Sentence, Token, range_end, tense_lean, year_of
-from crosscheck.lang.numbers import Figure, significant_digits
+from crosscheck.lang.numbers import Figure
 from crosscheck.models import Facet, Mention, content_id
 from crosscheck.scripts import has_hangul
 
@@ -153,7 +153,6 @@ def _remember(memo: dict[str, Any], fresh: dict[str, Any]) -> None:
 
 # --------------------------------------------------------------------------- patterns
 
-_LIT = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 _APPROX_BEFORE_GAP = re.compile(r"\s*$")
 _SPACE = re.compile(r"[ \t\u00a0]?")
 _NOUN_TAGS = ("NNG", "NNP", "SL", "SH", "NR")
@@ -196,6 +195,7 @@ class Korean(Language):
     code = "ko"
     scripts = ("hangul",)
     spaced = False  # particles glue to words: no word boundaries around lexicon entries
+    quote_rx = _QUOTE_RX
 
     def __init__(self) -> None:
         self._kiwi: LeanKiwi | None = None
@@ -294,7 +294,7 @@ class Korean(Language):
         """Offsets at which a compound sentence is cut into clauses: after a connective
         ending (-고, -며, -면서, -지만 …) outside quotation marks that closes a predicate
         and is followed by a clause with a predicate of its own."""
-        quoted = _quote_depth_map(text, start, end)
+        quoted = base.quote_depths(text, start, end, "“‘「『", "”’」』")
         cuts: list[int] = []
         last = start
         for i, (form, tag, ts, te) in enumerate(toks):
@@ -349,10 +349,6 @@ class Korean(Language):
 
     # ------------------------------------------------------------------ lexicons
     @cached_property
-    def titles(self) -> dict[str, str]:
-        return self.table("titles")
-
-    @cached_property
     def surnames(self) -> frozenset[str]:
         return frozenset(str(self.data.get("surnames", "")))
 
@@ -361,26 +357,16 @@ class Korean(Language):
         return frozenset(self.words("not_names"))
 
     @cached_property
-    def countries(self) -> dict[str, str]:
-        return self.table("countries")
-
-    @cached_property
-    def org_suffixes(self) -> tuple[str, ...]:
-        return tuple(sorted(self.words("org_suffixes"), key=len, reverse=True))
-
-    @cached_property
     def org_abbreviations(self) -> dict[str, str]:
         return self.table("org_abbreviations")
 
     def title_key(self, title: str) -> str | None:
         """The class of a Korean title: the longest lexicon title the word ends with
         (정책실장 -> chief, 상무장관 -> minister, 대표이사 -> ceo)."""
-        t = title.strip()
-        for n in range(len(t), 0, -1):
-            key = self.titles.get(t[-n:])
-            if key is not None:
-                return key
-        if t.upper() == "CEO":
+        key = self.suffix_title_key(title)
+        if key is not None:
+            return key
+        if title.strip().upper() == "CEO":
             return "ceo"
         return None
 
@@ -534,70 +520,8 @@ class Korean(Language):
         return out
 
     # ------------------------------------------------------------------ figures
-    @cached_property
-    def _unit_words(self) -> list[tuple[str, str, str]]:
-        """(surface, kind, key) of every word that may follow a figure, longest first; kind
-        is unit / counter / duration / ordinal."""
-        out: list[tuple[str, str, str]] = []
-        for kind, name in (("unit", "units"), ("counter", "counters"),
-                           ("duration", "durations")):
-            out += [(w, kind, k) for w, k in self.table(name).items()]
-        out += [(w, "ordinal", "ordinal") for w in self.words("ordinal_counters")]
-        return sorted(out, key=lambda x: (-len(x[0]), x[0]))
-
-    @cached_property
-    def _scales(self) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
-        big = {str(k): Decimal(str(v)) for k, v in (self.data.get("scales") or {}).items()}
-        sub = {str(k): Decimal(str(v)) for k, v in (self.data.get("subscales") or {}).items()}
-        return big, sub
-
-    def _parse_figure(self, text: str, pos: int, end: int) -> tuple[Decimal, int, int] | None:
-        """The Korean figure at ``pos``: digits with 십/백/천 and 만/억/조 groups
-        (2천3백만 = 23,000,000; 1,347억 9,100만 = 134,791,000,000; 29만 1831 = 291,831).
-        Returns (value, significant digits, end)."""
-        big, sub = self._scales
-        value = Decimal(0)
-        group = Decimal(0)
-        digits = 0
-        i = pos
-        any_big = False
-        while i < end:
-            m = _LIT.match(text, i, end)
-            if m is None:
-                break
-            try:
-                lit = Decimal(m.group(0).replace(",", ""))
-            except InvalidOperation:
-                return None
-            digits = max(digits, significant_digits(m.group(0)))
-            i = m.end()
-            if i < end and text[i] in sub:
-                group += lit * sub[text[i]]
-                i += 1
-                if i < end and text[i].isdigit():
-                    continue  # 3천500억: the next literal belongs to the same group
-            else:
-                group += lit
-            if i < end and text[i] in big:
-                value += group * big[text[i]]
-                group = Decimal(0)
-                any_big = True
-                i += 1
-                # a next group follows (1347억9100만, 1,347억 9,100만)
-                j = i + 1 if i < end and text[i] == " " else i
-                if j < end and text[j].isdigit() and not self._is_date_or_time_at(text, j, end):
-                    i = j
-                    continue
-            break
-        value += group
-        if not any_big and digits == 0:
-            return None
-        return value, max(digits, 1), i
-
-    @staticmethod
-    def _is_date_or_time_at(text: str, j: int, end: int) -> bool:
-        return re.match(r"\d{1,4}\s?(?:년|월|일|시|분)", text[j:end]) is not None
-
+    # (the figure parser with 만/억/조 groups is Language._parse_figure, driven by the data
+    # file: 2천3백만 = 23,000,000; 1,347억 9,100만 = 134,791,000,000; 29만 1831 = 291,831)
     def numbers(self, text: str, start: int, end: int, toks: Sequence[Token],
                 taken: Sequence[tuple[int, int]] = ()) -> list[Facet]:
         """Figures with their unit or counter: ``3억 달러`` -> ``300000000 USD``,
@@ -929,14 +853,6 @@ class Korean(Language):
                     return [(ws, t.start)]
         return []
 
-    def quotes(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
-        out = []
-        for m in _QUOTE_RX.finditer(text, start, end):
-            g = next(k for k in range(1, 5) if m.group(k) is not None)
-            if " " in m.group(g).strip():
-                out.append((m.start(g), m.end(g)))
-        return out
-
     def modality(self, text: str) -> str | None:
         if self.pattern("planned").rx.search(text):
             return "planned"
@@ -976,19 +892,6 @@ def text_hangul(s: str) -> str:
     return s if s and all("\uac00" <= ch <= "\ud7a3" for ch in s) else ""
 
 
-def _quote_depth_map(text: str, start: int, end: int) -> list[int]:
-    depth = 0
-    out = []
-    for i in range(start, end):
-        c = text[i]
-        if c in "“‘「『":
-            depth += 1
-        elif c in "”’」』":
-            depth = max(0, depth - 1)
-        elif c == '"':
-            depth = 0 if depth else 1
-        out.append(1 if depth else 0)
-    return out
 
 
 def _quote_before(text: str, start: int, pos: int) -> bool:
@@ -1056,16 +959,10 @@ def _resolve(gd: dict[str, str | None], ref: date | None,
             month, year = 1, year + 1
     if year is None:
         if ref is None:
-            try:
-                date(2000, month, day)
-            except ValueError:
-                return None
-            iso = f"--{month:02d}-{day:02d}"
-            return iso, "day"
+            return base.yearless_day(month, day)
         year = year_of(month, day, ref, _lean(rel, lean))
-    try:
-        iso = date(year, month, day).isoformat()
-    except ValueError:
+    iso = base.iso_day(year, month, day)
+    if iso is None:
         return None
     h = _hour(gd, "ap", "H") if gd.get("H") else _hour(gd, "ap2", "H2")
     if h is not None:
