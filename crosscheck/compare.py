@@ -290,9 +290,10 @@ def divergence_candidates(
         done.add((id(own), id(major)))
         # the value's article also states the other side's value, in a way that tells the
         # two apart ("nearly 27 million" agrees with 26.96 and 26.69 alike: it does not)
-        if v.type == "date" and pf.relation == "day" and _relative(v) and _relative(w):
-            # two days each resolved from an article's own date (Friday, 19일): a day's gap
-            # is the outlets' time zones or publication days, not a miscopy
+        if v.type == "date" and pf.relation == "day" and not any(
+                ch.isdigit() for ch in v.facet.value + w.facet.value):
+            # two days named only in words (Friday, yesterday, 어제), each resolved from its
+            # outlet's own day: a day's gap is time zones or publication days, not a miscopy
             continue
         knows = not pf.same_article and any(
             x.article_id in own_arts and x.type == v.type and x.index != v.index
