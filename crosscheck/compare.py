@@ -302,7 +302,9 @@ def divergence_candidates(
         features = calibration.DivergenceFeatures(
             facet=v.type, p_slot=prob, relation=pf.relation,
             n_minor=len(own_arts), n_major=len(major_arts),
-            attested_elsewhere=attested.get((v.type, _value_key(v)), 0) - len(own_arts),
+            attested_elsewhere=len({
+                art for role, art in attested.get((v.type, _value_key(v)), ())
+                if slots.roles_match(role, v.role)}) - len(own_arts),
             same_script=pf.same_script, same_article=pf.same_article,
             minor_states_major=knows, margin=prob - rival, mutual=pf.mutual,
             relative=v.type == "date" and (_relative(v) or _relative(w)), anchors=pf.anc,
@@ -398,17 +400,21 @@ def _value_key(v: slots.Value) -> str:
     return norm.split("T")[0]
 
 
-def _attestation(found: Sequence[slots.Slot]) -> dict[tuple[str, str], int]:
-    """How many articles state each value in agreeing slots (a value many outlets give
-    for one question is an established figure of its own, not another's miscopy)."""
-    out: dict[tuple[str, str], set[str]] = defaultdict(set)
+def _attestation(
+    found: Sequence[slots.Slot],
+) -> dict[tuple[str, str], set[tuple[str | None, str]]]:
+    """The articles, with the role they give it, that state each value in agreeing slots
+    (a value many outlets give for one question is an established figure of its own, not
+    another's miscopy; the end of one range is no established start of another)."""
+    out: dict[tuple[str, str], set[tuple[str | None, str]]] = defaultdict(set)
     for sl in found:
         for cl in _value_classes(sl.values):
             for v in cl:
                 arts = {x.article_id for x in cl if _supports(x, v)}
                 if len(arts) >= 2:
-                    out[(v.type, _value_key(v))] |= arts
-    return {k: len(v) for k, v in out.items()}
+                    out[(v.type, _value_key(v))] |= {
+                        (x.role, x.article_id) for x in cl if x.article_id in arts}
+    return dict(out)
 
 
 def _specificity(v: slots.Value) -> int:

@@ -208,7 +208,11 @@ def units_comparable(a: Value, b: Value) -> bool:
 def roles_comparable(a: Value, b: Value) -> bool:
     """A change's ``from`` answers another question than its ``to``; a range's ``start``
     than its ``end``; a ``by`` or an ``increment`` than a level."""
-    ra, rb = a.role, b.role
+    return roles_match(a.role, b.role)
+
+
+def roles_match(ra: str | None, rb: str | None) -> bool:
+    """:func:`roles_comparable` on the roles alone."""
     if ra == rb:
         return True
     level = {None, "to", "keep"}  # a level, however it was reached

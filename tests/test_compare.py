@@ -123,6 +123,30 @@ class TestDates:
         assert {v.normalized for v in div.values} == {"2030-04-24", "2031-04-24"}
         assert "another year" in div.summary and "한울경제" in div.summary
 
+    EN: ClassVar[dict[str, tuple[str, str]]] = {
+        "p": ("Pine Herald", "Firewall logs show that no files left the network between "
+                             "March 4, 2030, and Sept. 9, 2031, the inspectors said.\n"
+                             "Whether files leaked from Jan. 5, 2029, to March 3, 2030, "
+                             "cannot be known, because no logs were kept then.\n"),
+        "q": ("Quill Post", "No files left the network from March 4, 2030, to Sept. 9, 2031, "
+                            "according to the firewall logs, the inspectors said.\n"
+                            "No one can tell whether files leaked between Jan. 5, 2029, and "
+                            "March 3, 2030, as no logs exist for that time.\n"),
+        "r": ("로크통신", "점검단은 방화벽 기록이 있는 2030년 3월 3일부터 2031년 9월 9일까지 "
+                      "파일이 외부로 나간 흔적은 없었다고 밝혔다.\n"
+                      "기록이 없는 2029년 1월 5일부터 2030년 3월 3일까지 파일이 새어 나갔는지는 "
+                      "알 수 없다고 점검단은 덧붙였다.\n"),
+    }
+
+    def test_a_range_start_given_as_the_other_range_end_diverges(self) -> None:
+        """One outlet starts the logged period on the day the others end the unlogged one:
+        that day is well attested, but as an end, which says nothing for it as a start."""
+        arts = [_article(k, o, t) for k, (o, t) in self.EN.items()]
+        found = _findings(*arts)
+        (div,) = [f for f in _of(found, "diverge", "date")
+                  if {v.normalized for v in f.values} == {"2030-03-03", "2030-03-04"}]
+        assert "로크통신" in div.summary and "one day apart" in div.summary
+
     def test_a_month_agrees_with_a_day_in_it(self) -> None:
         """'in June 2031' and 'June 15, 2031': one date at two precisions."""
         arts = [_article("x", "X", "The plant was first inspected on June 15, 2031, officials "
