@@ -26,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
 
+from crosscheck.disjoint import DisjointSets
 from crosscheck.models import Claim
 from crosscheck.scripts import has_hangul
 
@@ -147,20 +148,8 @@ def person_groups(claims: Iterable[Claim], aliases: Iterable[tuple[str, str]] = 
                   ) -> dict[str, str]:
     """Every person name used in any article -> one corpus-wide canonical name (the
     Hangul full form where there is one, else the longest)."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(a: str, b: str) -> None:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[rb] = ra
-
+    sets: DisjointSets[str] = DisjointSets()
+    find, union = sets.find, sets.union
     names: set[str] = set()
     resolved: set[str] = set()
     for c in claims:

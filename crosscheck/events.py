@@ -33,6 +33,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date
 
+from crosscheck.disjoint import DisjointSets
 from crosscheck.models import Article, Claim, Cluster, Event, content_id
 
 NEAR_DAYS = 3
@@ -87,14 +88,7 @@ def group_events(articles: Sequence[Article], claims: Sequence[Claim],
         by_article[c.article_id].append(c)
     days = {a.id: article_day(a) for a in articles}
     sizes = {a.id: max(1, len(by_article[a.id])) for a in articles}
-    parent = {a.id: a.id for a in articles}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    sets = DisjointSets(a.id for a in articles)
     names = {a.id: _names(by_article[a.id], canon) for a in articles}
     # a name most articles give (the company at the centre of the story) tells no event
     # from another; the rarer ones do (the official who briefed, the day's venue)
@@ -107,7 +101,7 @@ def group_events(articles: Sequence[Article], claims: Sequence[Claim],
                  for a, ns in names.items()}
     ov_of = overlaps(clusters, sizes)
     best_for_undated: dict[str, tuple[float, str]] = {}
-    ids = sorted(parent)
+    ids = sorted(a.id for a in articles)
     for i, a in enumerate(ids):
         for b in ids[i + 1 :]:
             ov = ov_of.get((a, b), 0.0)
@@ -128,12 +122,12 @@ def group_events(articles: Sequence[Article], claims: Sequence[Claim],
             people = sum(1 for x in names[a] & names[b] if x.startswith("person:"))
             if (near and (shared or ov >= NEAR_OVERLAP)) or (shared and ov >= NEAR_OVERLAP) or (
                     people >= 2):
-                parent[find(b)] = find(a)
+                sets.union(a, b)
     for x, (_ov, y) in sorted(best_for_undated.items()):
-        parent[find(x)] = find(y)
+        sets.union(y, x)
     groups: dict[str, list[str]] = defaultdict(list)
     for art in articles:
-        groups[find(art.id)].append(art.id)
+        groups[sets.find(art.id)].append(art.id)
     out = []
     for members in groups.values():
         members.sort()

@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from crosscheck.disjoint import DisjointSets
 from crosscheck.models import (
     Article,
     Claim,
@@ -350,24 +351,6 @@ def _components(n: int, pairs: np.ndarray) -> np.ndarray:
         label = new
 
 
-class _Union:
-    def __init__(self) -> None:
-        self.parent: dict[Any, Any] = {}
-
-    def find(self, x: Any) -> Any:
-        root = x
-        while self.parent.get(root, root) != root:
-            root = self.parent[root]
-        while x != root:  # path compression
-            self.parent[x], x = root, self.parent.get(x, x)
-        return root
-
-    def union(self, x: Any, y: Any) -> None:
-        rx, ry = self.find(x), self.find(y)
-        if rx != ry:
-            self.parent[max(rx, ry)] = min(rx, ry)
-
-
 def _day(a: Article) -> str | None:
     return a.published[:10] if a.published else None
 
@@ -472,7 +455,7 @@ class _Sources:
     def __init__(self, info: Mapping[str, SourceInfo], articles: Mapping[str, Article]
                  ) -> None:
         self.info, self.articles = info, articles
-        self.uf = _Union()
+        self.uf: DisjointSets[str] = DisjointSets()
         by_wire: dict[str, str] = {}
         for aid, si in info.items():
             self.uf.find(aid)

@@ -35,6 +35,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from crosscheck.disjoint import DisjointSets
 from crosscheck.lang.base import _STOP_EN, stem
 from crosscheck.lang.numbers import parse_normalized, relation
 from crosscheck.models import Claim, Facet, content_id
@@ -446,20 +447,14 @@ def build_slots(values: Sequence[Value], pairs: Sequence[PairFeatures],
     for p in pairs:
         if p.agree and not p.same_article:
             score[(min(p.a, p.b), max(p.a, p.b))] = probability(p, values[p.a].type)
-    parent = {v.index: v.index for v in values}
+    sets = DisjointSets(v.index for v in values)
     members: dict[int, list[int]] = {v.index: [v.index] for v in values}
     arts = {v.index: v.article_id for v in values}
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
 
     for (i, j), sc in sorted(score.items(), key=lambda kv: (-kv[1], kv[0])):
         if sc < threshold:
             break
-        ri, rj = find(i), find(j)
+        ri, rj = sets.find(i), sets.find(j)
         if ri == rj:
             continue
         mi, mj = members[ri], members[rj]
@@ -470,7 +465,7 @@ def build_slots(values: Sequence[Value], pairs: Sequence[PairFeatures],
         total = sum(score.get((min(x, y), max(x, y)), 0.0) for x in mi for y in mj)
         if total / (len(mi) * len(mj)) < threshold:
             continue
-        parent[rj] = ri
+        sets.union(ri, rj)
         members[ri] = mi + mj
         del members[rj]
     out = []

@@ -408,6 +408,20 @@ class Language:
     def predicates(self, text: str, start: int, end: int) -> list[Facet]:
         return []
 
+    @cached_property
+    def _venue_regex(self) -> re.Pattern[str] | None:
+        """The venue pattern of :meth:`venues`, built once from the data file."""
+        nouns = self.words("venue_nouns")
+        if not nouns:
+            return None
+        noun = alternation(nouns, bounded=False)
+        if self.spaced:
+            before = alternation(self.words("venue_before"), bounded=True)
+            return re.compile(rf"(?:{before})\s+(?:the\s+)?((?:[A-Z][\w'&.-]*\s+){{0,4}}"
+                              rf"(?:{noun}))\b")
+        after = alternation(self.words("venue_after"), bounded=False)
+        return re.compile(rf"([\w·]*?(?:{noun}))(?={after})")
+
     def venues(self, text: str, start: int, end: int, toks: Sequence[Token] = ()
                ) -> list[Facet]:
         """Named venues in [start, end): name words ending in one of the data file's
@@ -416,17 +430,9 @@ class Language:
         ``venue_after`` particle (화랑홀에서). In an unspaced language the name reaches
         back over the nouns before it (tags ``venue_name_tags``: 경주 아트센터 화랑홀, not
         the subject or date before them). Only the name is the facet."""
-        nouns = self.words("venue_nouns")
-        if not nouns:
+        rx = self._venue_regex
+        if rx is None:
             return []
-        noun = alternation(nouns, bounded=False)
-        if self.spaced:
-            before = alternation(self.words("venue_before"), bounded=True)
-            rx = re.compile(rf"(?:{before})\s+(?:the\s+)?((?:[A-Z][\w'&.-]*\s+){{0,4}}"
-                            rf"(?:{noun}))\b")
-        else:
-            after = alternation(self.words("venue_after"), bounded=False)
-            rx = re.compile(rf"([\w·]*?(?:{noun}))(?={after})")
         name_tags = tuple(self.words("venue_name_tags"))
         out: list[Facet] = []
         for m in rx.finditer(text, start, end):
@@ -445,7 +451,7 @@ class Language:
                         words += 1
                     s = prev.pop().start
             name = text[s:e]
-            if len(name) < 3 or name in nouns:
+            if len(name) < 3 or name in self.words("venue_nouns"):
                 continue  # the bare noun (센터에서, at the hall) names no venue
             out.append(Facet("venue", name, re.sub(r"\s+", " ", name).casefold(), s, e))
         return out
