@@ -356,9 +356,16 @@ def _slot_findings(
         reported.add(seen)
         facet = cand.features.facet
         w = cand.counterpart
-        what = _what(cand.slot.values)
+        what = _what((*cand.slot.values, *cand.minor))
+        if cand.minor[0].role == w.role and w.role in _ROLE_WHAT:
+            # both values open (or close) a range: say which end is in question
+            what = f"{what} ({_ROLE_WHAT[w.role]})" if what else _ROLE_WHAT[w.role]
+        elif not what and facet == "date":
+            what = _event_word(w) or _event_word(cand.minor[0]) or ""
         label = _FACET_LABEL.get(facet, facet).capitalize()
         of = f" of {what}" if what else ""
+        if what in slots.CURRENCIES:  # no noun says what the money is: say it is money
+            label, of = "Amount", f" in {what}"
         summary = (f"{label}{of} differs: " + _versus(
             [(cand.minor[0].facet.value, _outlet(articles[x.article_id])) for x in cand.minor]
             + [(w.facet.value, _outlet(articles[x.article_id])) for x in cand.major]))
@@ -376,6 +383,16 @@ def _slot_findings(
         ))
     return out
 
+
+def _event_word(v: slots.Value) -> str | None:
+    """What happened on a date value, in its outlet's words (발표, 발생)."""
+    c = v.claim
+    return lang.for_text(c.text).event_word(c.text, v.facet.end - c.start)
+
+
+_ROLE_WHAT = {"start": "the period's start", "end": "the period's end",
+              "from": "the level before the change", "by": "the size of the change"}
+"""What a value is of, from its role, when both sides give it the same role."""
 
 _RELATION_NOTE = {
     "scale": "off by a power of ten", "digits": "digits differ: a likely slip",

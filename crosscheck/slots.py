@@ -44,7 +44,7 @@ from crosscheck.scripts import is_cjk_char, script_of
 VALUE_TYPES = ("number", "date", "place")
 _COUNT_UNITS = frozenset({"", "people", "records", "kinds", "machines", "items", "places",
                           "countries", "companies", "times"})
-_CURRENCIES = frozenset({"USD", "KRW", "JPY", "EUR", "GBP", "CNY", "CAD", "AUD"})
+CURRENCIES = frozenset({"USD", "KRW", "JPY", "EUR", "GBP", "CNY", "CAD", "AUD"})
 _PUNCT = re.compile(r"[,;:()\[\]{}“”\"‘’'·…/|]|\s[-–—]\s")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
@@ -202,7 +202,7 @@ def units_comparable(a: Value, b: Value) -> bool:
         return True
     if not ua or not ub:
         other = ua or ub
-        return other in _COUNT_UNITS or other in _CURRENCIES
+        return other in _COUNT_UNITS or other in CURRENCIES
     return False
 
 

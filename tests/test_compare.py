@@ -122,6 +122,7 @@ class TestDates:
         (div,) = _of(found, "diverge", "date")
         assert {v.normalized for v in div.values} == {"2030-04-24", "2031-04-24"}
         assert "another year" in div.summary and "한울경제" in div.summary
+        assert div.summary.startswith("Date of the period's end differs")
 
     EN: ClassVar[dict[str, tuple[str, str]]] = {
         "p": ("Pine Herald", "Firewall logs show that no files left the network between "
@@ -146,6 +147,7 @@ class TestDates:
         (div,) = [f for f in _of(found, "diverge", "date")
                   if {v.normalized for v in f.values} == {"2030-03-03", "2030-03-04"}]
         assert "로크통신" in div.summary and "one day apart" in div.summary
+        assert div.summary.startswith("Date of the period's start differs")
 
     def test_a_month_agrees_with_a_day_in_it(self) -> None:
         """'in June 2031' and 'June 15, 2031': one date at two precisions."""

@@ -40,6 +40,7 @@ class Case:
     date: str  # the date as written; it is 2026-03-04
     number: str  # the figure as written; it is 300000000 USD
     doc: str  # the document type as written; it is an MOU
+    event: str | None  # what happened on the date, as the analyser names it (None: no analyser)
 
 
 CASES = {
@@ -47,17 +48,17 @@ CASES = {
         text=("과학기술정보통신부 한민수 장관은 4일 서울에서 캐나다 천연자원부와 양해각서를 "
               "체결했다. 한결전자는 온타리오주 공장에 3억 달러를 투자한다."),
         sentences=2, person="한민수", title="장관", title_class="minister", date="4일",
-        number="3억 달러", doc="양해각서"),
+        number="3억 달러", doc="양해각서", event="체결"),
     "en": Case(
         text=("Trade Minister Laura Chen signed a memorandum of understanding in Ottawa on "
               "March 4. Northwind Batteries will invest $300 million in the plant."),
         sentences=2, person="Laura Chen", title="Trade Minister", title_class="minister",
-        date="March 4", number="$300 million", doc="memorandum of understanding"),
+        date="March 4", number="$300 million", doc="memorandum of understanding", event=None),
     "ja": Case(
         text=("森本和也経済産業大臣は4日、東京都内でカナダ天然資源省と覚書に署名した。"
               "ミナトエナジーは新工場に3億ドルを投資する。"),
         sentences=2, person="森本和也", title="経済産業大臣", title_class="minister",
-        date="4日", number="3億ドル", doc="覚書"),
+        date="4日", number="3億ドル", doc="覚書", event="署名"),
 }
 
 
@@ -124,10 +125,31 @@ class TestEveryLanguage:
         got = one(claims, "number", CASES[code].number)
         assert (got.normalized, got.unit) == ("300000000 USD", "USD")
 
+    def test_what_happened_on_the_date(self, code: str) -> None:
+        """The verbal noun after the date names the event a divergence's summary gives the
+        date of (체결, 署名); English has no analyser to tell one."""
+        case = CASES[code]
+        d = one(annotated(case.text, code), "date", case.date)
+        assert lang.get(code).event_word(case.text, d.end) == case.event
+
     def test_document_type(self, code: str) -> None:
         """The instrument is an MOU in every language."""
         claims = annotated(CASES[code].text, code)
         assert one(claims, "document_type", CASES[code].doc).normalized == "mou"
+
+
+@pytest.mark.parametrize(("code", "text", "event"), [
+    ("ko", "구청은 12일 공원을 조성하는 계획을 발표했다.", "발표"),  # the main predicate
+    ("ko", "지난 12일 발생한 정전은 이틀 만에 복구됐다.", "발생"),  # the date's own clause
+    ("ja", "市は12日、公園を整備する計画を発表した。", "発表"),
+])
+def test_the_event_of_a_date_is_its_clause_or_the_sentence_predicate(
+        code: str, text: str, event: str) -> None:
+    """A date right before a verbal noun is that event's (12일 발생한 정전); otherwise it is
+    the sentence's main predicate, which a head-final language puts last (…조성하는 계획을
+    발표했다: the announcement, not the building)."""
+    end = text.index("12") + 3
+    assert lang.get(code).event_word(text, end) == event
 
 
 # --------------------------------------------------------------------------- Japanese

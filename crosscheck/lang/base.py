@@ -11,6 +11,7 @@ was given, ``tokens`` likewise; the stages add the base offset.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ class Token(NamedTuple):
 
 
 Sentence = tuple[int, int, tuple[Token, ...]]
+_SENTENCE_ENDS = frozenset({".", "?", "!", "。", "？", "！"})
 """(start, end, tokens) of one sentence; tokens may be empty for languages without an
 analyser."""
 
@@ -531,6 +533,29 @@ class Language:
                 continue
             negated.add(h or t.form)
         return tuple(seq), frozenset(p), frozenset(names), frozenset(negated)
+
+    def event_word(self, text: str, end: int) -> str | None:
+        """What happened on a date that ends at ``end`` in ``text``: a verbal noun after it
+        in its sentence — a noun of the data file's ``verbal_noun_tags`` joined to a word of
+        its ``verbal_noun_followers`` (발표+하다, 署名+する). The one right after the date
+        when there is one (18일 발생한 사고 -> 발생: the date is that clause's), else the
+        sentence's last (12日、…を建設する…と発表した -> 発表: in a head-final language the
+        main predicate comes last). None without an analyser or these tags."""
+        nouns = tuple(self.words("verbal_noun_tags"))
+        followers = tuple(self.words("verbal_noun_followers"))
+        if not nouns or not followers:
+            return None
+        toks = [t for t in self.tokens([text])[0] if t.start >= end]
+        found: list[int] = []
+        for i, (prev, t) in enumerate(itertools.pairwise(toks)):
+            if prev.form in _SENTENCE_ENDS:
+                break
+            if t.tag.startswith(followers) and prev.tag.startswith(nouns) \
+                    and prev.end == t.start:
+                found.append(i)
+        if not found:
+            return None
+        return toks[0 if found[0] == 0 else found[-1]].form
 
     def name_ends_here(self, text: str, end: int) -> bool:
         """Can a name end at ``end`` (a bare mention of a known name)? In spaced languages a

@@ -640,26 +640,39 @@ class Korean(Language):
             return None
         return m.end(), kind, key
 
+    @cached_property
+    def _head_modifiers(self) -> frozenset[str]:
+        return frozenset(self.words("head_modifiers"))
+
     def _head(self, text: str, s: int, e: int, toks: Sequence[Token]) -> str | None:
         """What a figure counts: the noun after ``의`` (23대의 서버) or the noun immediately
         before it (서버 2대, 악성코드 25종, 서버가 3대로). A noun marked as the topic or
         subject (은/는/이/가) with other words between it and the figure is what the
-        sentence is about, not what the figure counts (가나전자는 약 2억 달러를: no head);
+        sentence is about, not what the figure counts (가나전자는 약 2억 달러를: no head),
+        a noun marked by ``의`` is its owner (정부의 2억 달러: no head), and the data file's
+        ``head_modifiers`` (총, 연간) say how the figure is taken, not what it counts;
         nor is a noun glued to a name or a particle before it in one word (a name the
         analyser cut: 가나전자 -> 가/나/전자)."""
         starts = [t.start for t in toks]
         k = bisect.bisect_left(starts, e)
         if k < len(toks) and toks[k].form == "의" and toks[k].tag == "JKG":
-            for t in toks[k + 1 : k + 3]:
-                if t.tag in _NOUN_TAGS:
-                    return t.form
+            # a compound's last noun is its head: 3천억 달러의 대미투자 펀드 -> 펀드
+            run = list(itertools.takewhile(lambda t: t.tag in _NOUN_TAGS, toks[k + 1 : k + 5]))
+            if run:
+                return run[-1].form
         j = bisect.bisect_left(starts, s) - 1
         skipped = 0
         subject = False  # a topic/subject particle lies between the noun and the figure
+        modifiers = self._head_modifiers
         while j >= 0 and skipped < 3:
             t = toks[j]
-            if t.tag in _NOUN_TAGS and t.form not in self.titles and not re.fullmatch(
-                    r"총|약|모두|전체|현재|각각", t.form):
+            if t.form in modifiers:  # 연간 200억 달러, 총 23대: says how, not what
+                skipped += 1
+                j -= 1
+                continue
+            if t.tag == "JKG":
+                return None  # 정부의 3천500억 달러: the owner, not what the figure is of
+            if t.tag in _NOUN_TAGS and t.form not in self.titles:
                 if subject:
                     p = toks[j - 1] if j else None
                     if p is not None and p.end == t.start and (
