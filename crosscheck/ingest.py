@@ -334,8 +334,11 @@ _TIME_RE = r"(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?"
 _DATE_RES = (
     re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})(?!\d)\.?"
                r"(?:[ T]{1,3}" + _TIME_RE + r"(?:\.\d+)?(?P<tz>Z|[+-]\d{2}:?\d{2})?)?"),
-    re.compile(r"(?P<y>(?:19|20)\d{2})년\s?(?P<m>\d{1,2})월\s?(?P<d>\d{1,2})일"
-               r"(?:\s?(?P<ap>오전|오후)?\s?(?P<H>\d{1,2})(?::|시\s?)(?P<M>\d{1,2})분?)?"),
+    # 2025년 4월 22일 오후 3시 10분 / 2031年5月13日（火）午後4時05分: year, month, day words
+    re.compile(r"(?P<y>(?:19|20)\d{2})[년年]\s?(?P<m>\d{1,2})[월月]\s?(?P<d>\d{1,2})[일日]"
+               r"(?:\s?[(（][^()（）\d]{1,3}[)）])?"
+               r"(?:\s?(?P<ap>오전|오후|午前|午後)?\s?(?P<H>\d{1,2})(?::|[시時]\s?)(?P<M>\d{1,2})"
+               r"[분分]?)?"),
     re.compile(r"\b(?P<mon>" + _MONTH_RE + r")\.?\s(?P<d>\d{1,2}),?\s(?P<y>(?:19|20)\d{2})"
                r"(?:,?\s(?:at\s)?" + _TIME_RE + r"\s?(?P<ap>[AaPp]\.?[Mm]\.?)?)?"),
     re.compile(r"\b(?P<d>\d{1,2})\s(?P<mon>" + _MONTH_RE + r")\.?,?\s(?P<y>(?:19|20)\d{2})"
@@ -355,9 +358,9 @@ def _date_from_match(m: re.Match[str]) -> str | None:
         return day.isoformat()
     hour, minute = int(g["H"]), int(g["M"])
     ap = (g.get("ap") or "").lower().replace(".", "")
-    if ap in ("pm", "오후") and hour < 12:
+    if ap in ("pm", "오후", "午後") and hour < 12:
         hour += 12
-    elif ap in ("am", "오전") and hour == 12:
+    elif ap in ("am", "오전", "午前") and hour == 12:
         hour = 0
     if hour > 23 or minute > 59:
         return day.isoformat()
@@ -370,8 +373,13 @@ def _date_from_match(m: re.Match[str]) -> str | None:
     return iso
 
 
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９：／", "0123456789:/")
+"""Full-width digits as ASCII, one character for one (offsets stay exact): ２０３１年."""
+
+
 def _find_dates(s: str) -> list[tuple[int, int, str]]:
     """All dates in a short string: (start, end, iso), in order, non-overlapping."""
+    s = s.translate(_FULLWIDTH_DIGITS)
     found: list[tuple[int, int, str]] = []
     for rx in _DATE_RES:
         for m in rx.finditer(s):
@@ -467,8 +475,9 @@ _DOMAIN = re.compile(r"(?:https?://)?(?:www\.)?([a-z0-9-]{2,63}(?:\.[a-z0-9-]{2,
 _BULLET = re.compile(r"^[•·∙◦‣▪*-]\s+")
 # an enumeration item (never a heading): ▲ A, ① A, • A, ㅇ A, 1) A, 가. A
 _ITEM_MARK = re.compile(r"^(?:[▲△•·∙◦‣▪*ㅇ○●-]|[①-⑳]|\(?\d{1,2}\)|\d{1,2}\.(?!\d)|[가-하]\.\s)")
-_YEAR = re.compile(r"(?:19|20)\d\d")  # every date rule needs a year: a cheap guard first
-_TIME_ONLY = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d)")
+_YEAR = re.compile(r"(?:19|20|１９|２０)\d\d")  # every date rule needs a year: a cheap guard first
+_TIME_ONLY = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d)"
+                        r"|(?<!\d)\d{1,2}\s?[시時](?:\s?\d{1,2}\s?[분分])?")  # 1時, 3시 10분
 _US_DATE = re.compile(r"(?<!\d)(?:1[0-2]|0?[1-9])/(?:3[01]|[12]\d|0?[1-9])/(?:19|20)\d{2}(?!\d)")
 _SENT_END = re.compile(r"[.!?](?=[\s\"'”’)\]]|$)")
 _ENDS_CLOSED = re.compile(r"[.!?…:。\"'”’」』)\]]$")
@@ -575,6 +584,11 @@ class _Lex:
     nav_button: frozenset[str]
     nav_words: frozenset[str]
     section_blocks: frozenset[str]
+    related_heading: re.Pattern[str]  # the data's ``related_headings`` (관련 기사 …)
+    most_read_heading: re.Pattern[str]
+    subscribe: re.Pattern[str]
+    service: re.Pattern[str]
+    caption_mark: re.Pattern[str]  # a caption's opening mark or its closing shape
 
 
 @cache
@@ -680,6 +694,13 @@ def _lex() -> _Lex:
         nav_button=folded("nav_button"),
         nav_words=folded("nav_words"),
         section_blocks=folded("nav_section_blocks"),
+        related_heading=re.compile(rf"^{alt('related_headings')}\s?:?$"),
+        most_read_heading=re.compile(rf"^{alt('most_read_headings')}\s?:?$"),
+        subscribe=re.compile(alt("subscribe_words")),
+        service=re.compile(alt("service_words")),
+        caption_mark=re.compile(
+            "|".join([rf"^{alt('caption_marks')}",
+                      *(f"(?:{p})" for p in words("caption_pattern"))])),
     )
 
 
@@ -805,13 +826,14 @@ def _classify(ln: _Line, scan: _Scan, head: bool) -> None:
                 if "." in dm.group(1) and not dm.group(1)[0].isdigit():
                     scan.meta("domain_map", 0, f"{dm.group(1).lower()}\t{name}", "copyright_line")
         return
-    if (_MOST_READ_ANY.search(s) and not _is_sentence(s[-30:])) or _MOST_READ.match(s):
+    if (_MOST_READ_ANY.search(s) and not _is_sentence(s[-30:])) or _MOST_READ.match(s) \
+            or lex.most_read_heading.match(s):
         ln.reason = ln.block = "most_read"
         return
     if _MOST_READ_ANY.search(s) and len(s) < 120:
         ln.reason = "most_read"
         return
-    if _RELATED.match(s):
+    if _RELATED.match(s) or lex.related_heading.match(s):
         ln.reason = ln.block = "related"
         return
     u = _unbullet(s)
@@ -826,7 +848,8 @@ def _classify(ln: _Line, scan: _Scan, head: bool) -> None:
             scan.meta("byline", _P_LINE - 1, m.group("name"), "byline_line", ln.start, ln.end)
         return
     if lex.credit_line.match(s) or (len(s) <= 120 and (lex.caption_tail.search(s) or
-                                                       lex.caption_en.search(s))):
+                                                       lex.caption_en.search(s)
+                                                       or lex.caption_mark.search(s))):
         ln.reason = "photo_credit" if lex.credit_line.match(s) else "photo_caption"
         return
     if len(u) <= 60 and lex.heading_cue.match(u):
@@ -841,10 +864,11 @@ def _classify(ln: _Line, scan: _Scan, head: bool) -> None:
     if len(s) <= 40 and not _is_sentence(s) and lex.ui_suffix.search(s):
         ln.reason = "nav"
         return
-    if len(s) <= 80 and _SUBSCRIBE.search(s) and not _is_sentence(s):
+    if len(s) <= 80 and (_SUBSCRIBE.search(s) or lex.subscribe.search(s)) \
+            and not _is_sentence(s):
         ln.reason = "subscription"
         return
-    if len(s) <= 30 and _SERVICE.search(s) and not _is_sentence(s):
+    if len(s) <= 30 and (_SERVICE.search(s) or lex.service.search(s)) and not _is_sentence(s):
         ln.reason = "customer_service"
         return
     if head and len(s) <= 24 and (_MASTHEAD_KO.match(s) or _MASTHEAD_EN.match(s)
@@ -870,9 +894,9 @@ def _date_residual(s: str, dates: Iterable[tuple[int, int]]) -> str:
     for a, b in sorted(dates, reverse=True):
         residual = residual[:a] + " " + residual[b:]
     residual = _EMAIL_AT.sub(" ", residual)
-    residual = _TIME_ONLY.sub(" ", residual)
+    residual = _TIME_ONLY.sub(" ", residual.translate(_FULLWIDTH_DIGITS))
     residual = _lex().date_labels.sub(" ", residual)
-    return re.sub(r"[\s|:·,()\[\]/\-–—~.]+", " ", residual).strip()
+    return re.sub(r"[\s|:·,()\[\]/\-–—~.（）｜：、]+", " ", residual).strip()
 
 
 def _dateline(ln: _Line, scan: _Scan) -> bool:

@@ -261,6 +261,31 @@ class TestChrome:
             "The harbor bridge in Millbrook reopened on Tuesday after eight months of work.",
         ]
 
+    def test_japanese_chrome(self) -> None:
+        """A Japanese page: the menu, the publication time with its update (in full-width
+        digits), a caption in the 「＝day、place」 form, the share bar, the related-stories
+        block and the copyright line are removed; the publication time is the article's date,
+        so a bare 14日 in the body resolves."""
+        text = ("ホーム | 政治 | 経済 | 国際 | ログイン\n"
+                "港湾局、新しい防波堤が完成\n"
+                "２０３０年９月１５日 午前１０時３０分（２０３０年９月１５日 午後１時更新）\n"
+                "港湾局は１４日、南防波堤の工事が完了したと発表した。総工費は約８０億円だった。\n"
+                "（写真）完成した南防波堤＝１４日、浜岡市\n"
+                "この記事をシェアする\n"
+                "X Facebook LINE\n"
+                "関連記事\n"
+                "浜岡市、来年度予算案を発表\n"
+                "Copyright © 浜岡新報社 All rights reserved.\n")
+        art = parse_article("j.txt", text.encode(), "j")
+        assert (art.language, art.published) == ("ja", "2030-09-15T10:30")
+        assert kept_lines(art) == [
+            "港湾局、新しい防波堤が完成",
+            "港湾局は１４日、南防波堤の工事が完了したと発表した。総工費は約８０億円だった。",
+        ]
+        why = reasons(art)
+        assert why["（写真）完成した南防波堤＝１４日、浜岡市"] == "photo_caption"
+        assert why["関連記事"] == "related"
+
     def test_find_chrome_offsets_slice_the_text(self) -> None:
         """find_chrome returns sorted spans whose text is exactly the removed chrome."""
         spans = find_chrome(KO_ARTICLE, "ko")
@@ -513,6 +538,8 @@ class TestMetadata:
             ("Nov. 3, 2025", "2025-11-03"),
             ("March 4, 2026 10:15 AM", "2026-03-04T10:15"),
             ("2025년 3월 4일 오후 2시 5분", "2025-03-04T14:05"),
+            ("2025年3月4日（火）午後2時5分", "2025-03-04T14:05"),
+            ("２０２５年３月４日 午前９時", "2025-03-04"),
             ("2026-03-04T10:15:00Z", "2026-03-04T10:15:00+00:00"),
             ("no date here", None),
         ],

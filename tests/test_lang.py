@@ -406,6 +406,14 @@ class TestJapaneseOtherFacets:
                        "千代田区": gz.key("千代田区"), "都内": gz.key("東京"),
                        "福岡県": "name:福岡県"}
 
+    def test_a_place_that_starts_an_organisation_name_is_no_place(self) -> None:
+        """横浜銀行 and 福岡電機 are organisations: their place names are no places of the
+        story (a false place would be set against the story's real ones)."""
+        text = "横浜銀行と福岡電機は横浜市で会見した"
+        toks = JA.tokens([text])[0]
+        got = {f.value for f in JA.places(text, 0, len(text), toks, gazetteer())}
+        assert got == {"横浜市"}
+
     def test_organizations(self) -> None:
         """Compounds ending in an organisation word; names and titles around them left out;
         short names expanded."""

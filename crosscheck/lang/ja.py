@@ -782,7 +782,8 @@ class Japanese(Language):
     def places(self, text: str, start: int, end: int, toks: Sequence[Token],
                gazetteer: Any) -> list[Facet]:
         """Places: countries (カナダ, 米国), places the analyser tags (東京, 横浜市,
-        千代田区: the gazetteer's key, or ``name:`` before で), and 都内 (Tokyo)."""
+        千代田区: the gazetteer's key, or ``name:`` before で), and 都内 (Tokyo); not a place
+        name an organisation suffix is glued to (北港電機, 横浜銀行: an organisation)."""
         out: list[Facet] = []
         suffixes = self._set["place_suffixes"]
         aliases = self.table("place_aliases")
@@ -809,6 +810,9 @@ class Japanese(Language):
             e = t.end
             if nxt is not None and nxt.start == t.end and nxt.form in suffixes and nxt.end <= end:
                 e = nxt.end
+            glued = next((x for x in toks[i + 1 : i + 3] if x.start >= e), None)
+            if glued is not None and glued.start == e and glued.form in self.org_suffixes:
+                continue  # 北港電機, 横浜銀行: the start of an organisation's name, not a place
             name = text[t.start:e]
             if e != t.end and text[t.end:e] in self._set["region_suffixes"]:
                 key = gazetteer.key(name) or "name:" + name  # 福岡県 is not the city of 福岡
