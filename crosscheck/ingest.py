@@ -468,6 +468,8 @@ _COPYRIGHT = re.compile(
     r"ⓒ|©|\bCopyright\b|\(c\)\s|저작권자|무단\s?전재|재배포\s?금지|무단\s?배포|All rights reserved",
     re.IGNORECASE,
 )
+_COPYRIGHT_OPENS = re.compile(r"^\s*[\[(<]?\s*(?:ⓒ|©|\(c\)\s|Copyright\b)", re.IGNORECASE)
+"""A line that opens with its copyright mark is the notice, however long it runs on."""
 _RIGHTS = re.compile(r"무단|재배포|전재|All rights|Copyright|저작권|금지", re.IGNORECASE)
 _EMAIL_AT = re.compile(r"[\w.+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,5}")
 _DOMAIN = re.compile(r"(?:https?://)?(?:www\.)?([a-z0-9-]{2,63}(?:\.[a-z0-9-]{2,63}){1,4})",
@@ -584,6 +586,7 @@ class _Lex:
     nav_button: frozenset[str]
     nav_words: frozenset[str]
     section_blocks: frozenset[str]
+    nav_phrases: frozenset[str]  # whole lines of page furniture (Skip to main content)
     related_heading: re.Pattern[str]  # the data's ``related_headings`` (관련 기사 …)
     most_read_heading: re.Pattern[str]
     subscribe: re.Pattern[str]
@@ -694,6 +697,7 @@ def _lex() -> _Lex:
         nav_button=folded("nav_button"),
         nav_words=folded("nav_words"),
         section_blocks=folded("nav_section_blocks"),
+        nav_phrases=folded("nav_phrases"),
         related_heading=re.compile(rf"^{alt('related_headings')}\s?:?$"),
         most_read_heading=re.compile(rf"^{alt('most_read_headings')}\s?:?$"),
         subscribe=re.compile(alt("subscribe_words")),
@@ -724,10 +728,12 @@ def _nav_reason(s: str) -> str | None:
     crumbs = [c.strip() for c in re.split(r"\s[>›»]\s", s)]
     if len(crumbs) >= 2 and all(0 < len(c) <= 12 and not _TERMINAL.search(c) for c in crumbs):
         return "nav"  # a breadcrumb: 홈 > 경제 > 산업
+    lex = _lex()
+    if re.sub(r"\s+", " ", s.casefold()).strip(" .:|") in lex.nav_phrases:
+        return "nav"  # Skip to main content, Advertisement, 본문 바로가기
     toks = [t for t in re.split(r"[\s·|/>›»,:()\[\]]+", s.casefold()) if t]
     if not toks:
         return "nav" if s.strip("-+|/·•") == "" else None
-    lex = _lex()
     vocab = lex.nav_share | lex.nav_search | lex.nav_button | lex.nav_words
     if not all(t in vocab or t in "-+" for t in toks):
         return None
@@ -817,7 +823,8 @@ def _classify(ln: _Line, scan: _Scan, head: bool) -> None:
     if _TICKER.match(s):
         ln.reason = "ticker"
         return
-    if _COPYRIGHT.search(s) and not (_is_sentence(s) and len(s) > 150):
+    if _COPYRIGHT.search(s) and (not (_is_sentence(s) and len(s) > 150)
+                                 or _COPYRIGHT_OPENS.match(s)):
         ln.reason = "copyright"
         name = _copyright_name(s) if _RIGHTS.search(s) or s[:1] in "[<(" else None
         if name:

@@ -94,6 +94,20 @@ class TestFigures:
                  "on Monday.\nThe plant is to employ 650 people once it opens in 2033.\n"))
         assert not _of(found, "diverge", "number")
 
+    def test_a_count_one_off_diverges(self) -> None:
+        """14 furnaces in three outlets, 15 in one: a count written to its units is no
+        rounding of another, so one apart is a divergence (26.95 vs 26.96 million is
+        rounding; 14 vs 15 is not)."""
+        extra = "The smelter will run {} furnaces, the company said.\n"
+        found = _findings(*_smelter(
+            tide=SMELTER["tide"][1] + extra.format(14), gull=SMELTER["gull"][1] + extra.format(14),
+            bay=SMELTER["bay"][1] + extra.format(14), reef=SMELTER["reef"][1] + extra.format(15)))
+        (div,) = [f for f in _of(found, "diverge", "number")
+                  if {v.normalized for v in f.values} == {"14", "15"}]
+        assert "Reef Daily" in div.summary and "furnaces" in div.summary
+        assert not [f for f in _of(found, "agree", "number")
+                    if {v.normalized for v in f.values} == {"14", "15"}]
+
     def test_two_quantities_of_one_story_are_not_set_against_each_other(self) -> None:
         """The investment and the jobs, the total and one part of it: different questions.
         Every outlet gives both; nothing diverges."""

@@ -261,6 +261,21 @@ class TestChrome:
             "The harbor bridge in Millbrook reopened on Tuesday after eight months of work.",
         ]
 
+    def test_english_page_furniture(self) -> None:
+        """An accessibility link, a section bar with U.S., an ad label, a copied-link toast and
+        a wire's long copyright notice (sentences and all) are page furniture, not claims."""
+        text = ("Skip to main content\nU.S. World Politics Business\n"
+                "Harbor bridge reopens after repairs\n"
+                "The harbor bridge in Millbrook reopened on Tuesday after eight months of work.\n"
+                "Advertisement\nCopy Link copied\n"
+                "Copyright 2031 The Millbrook Wire. All rights reserved. This material may not be "
+                "published, broadcast, rewritten or redistributed without permission.\n")
+        art = parse_article("f.txt", text.encode(), "f")
+        assert kept_lines(art) == [
+            "Harbor bridge reopens after repairs",
+            "The harbor bridge in Millbrook reopened on Tuesday after eight months of work.",
+        ]
+
     def test_japanese_chrome(self) -> None:
         """A Japanese page: the menu, the publication time with its update (in full-width
         digits), a caption in the 「＝day、place」 form, the share bar, the related-stories

@@ -63,7 +63,8 @@ def relation(a: str, b: str, digits_a: int = 0, digits_b: int = 0) -> str:
     """How two normalised figures of one unit relate:
 
     ``same``     equal, or within one unit of the last digit of the coarser of the two
-                 (26.95 and 26.96 million, 26.9 and 26.96, 2 and 1.8 million), or within
+                 when that one is rounded (26.95 and 26.96 million, 26.9 and 26.96, 2 and
+                 1.8 million; not 14 and 15 cities, each written to its units), or within
                  what a hedge allows (about / nearly: 3 %);
     ``scale``    one is the other times a power of ten (35 billion vs 350 billion: a dropped
                  or extra zero, a 억-to-billion slip);
@@ -93,6 +94,8 @@ def relation(a: str, b: str, digits_a: int = 0, digits_b: int = 0) -> str:
     # (nearly 27 million) also allows 3 %. A hedge on a precise figure (about 26.69
     # million) is still precise.
     for x, dx in ((va, da), (vb, db)):
+        if dx > x.adjusted() and x == x.to_integral_value():
+            continue  # written to its last unit (14 cities, 291,831): a count, not rounded
         if abs(va - vb) <= Decimal(1).scaleb(x.adjusted() - dx + 1):
             return "same"
     rel = abs(va - vb) / max(abs(va), abs(vb))
