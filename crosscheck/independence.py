@@ -10,8 +10,8 @@ looks corroborated. Two signals, both per article:
   texts, estimated by MinHash, at least ``NEAR``). An article of which at least
   ``COPY_SHARE`` of the claims (and at least ``MIN_SHARED``) are found in an article that
   comes *before* it is a copy of that article. Before means: the primary source first (it
-  is never a copy), then dated before undated, the earlier day, an article that credits a
-  wire, the longer article, the id. Candidate pairs of claims come from MinHash banding
+  is never a copy), then dated before undated, the earlier day (and time), an article that
+  credits a wire, the longer article, the id. Candidate pairs of claims come from MinHash banding
   over the distinct claim texts, so the work follows the number of claims, not of article
   pairs (0.25–0.47 s at 1,000 articles).
 * **wire credits**: the news agency (``crosscheck/data/wires.yaml``) named where a wire
@@ -357,9 +357,11 @@ def _day(a: Article) -> str | None:
 
 def order_key(a: Article, wire: str | None, n_claims: int) -> tuple[Any, ...]:
     """Which of two articles sharing text is the original: the primary source, then dated
-    before undated, the earlier day, one that credits a wire, the longer one, the id."""
+    before undated, the earlier day, on one day the earlier time (a page without its time
+    after those with one), one that credits a wire, the longer one, the id."""
     day = _day(a)
-    return (not a.primary, day is None, day or "", wire is None, -n_claims, a.id)
+    time = a.published[11:16] if a.published and len(a.published) >= 16 else "~"
+    return (not a.primary, day is None, day or "", time, wire is None, -n_claims, a.id)
 
 
 def shared_claims(claims: Sequence[Claim], rank: Mapping[str, int],

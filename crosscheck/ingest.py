@@ -333,7 +333,8 @@ _MONTH_RE = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|Jul
 _TIME_RE = r"(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?"
 _DATE_RES = (
     re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})(?!\d)\.?"
-               r"(?:[ T]{1,3}" + _TIME_RE + r"(?:\.\d+)?(?P<tz>Z|[+-]\d{2}:?\d{2})?)?"),
+               r"(?:[ T]{1,3}(?:(?P<ap>오전|오후|午前|午後)\s?)?" + _TIME_RE
+               + r"(?:\.\d+)?(?P<tz>Z|[+-]\d{2}:?\d{2})?)?"),  # 2031.06.12. 오후 3:02
     # 2025년 4월 22일 오후 3시 10분 / 2031年5月13日（火）午後4時05分: year, month, day words
     re.compile(r"(?P<y>(?:19|20)\d{2})[년年]\s?(?P<m>\d{1,2})[월月]\s?(?P<d>\d{1,2})[일日]"
                r"(?:\s?[(（][^()（）\d]{1,3}[)）])?"
@@ -847,6 +848,10 @@ def _classify(ln: _Line, scan: _Scan, head: bool) -> None:
     if _dateline(ln, scan):
         return
     if _byline(u, ln, scan):
+        return
+    if _EMAIL_AT.fullmatch(u.strip(" <>()[]")):
+        _emails(s, scan, ln)  # a reporter's address on a line of its own: the byline's end
+        ln.reason = "byline"
         return
     if lex.byline_handover.match(u) or lex.credit_phrase_line.match(u):
         ln.reason = "byline"

@@ -261,6 +261,15 @@ class TestChrome:
             "The harbor bridge in Millbrook reopened on Tuesday after eight months of work.",
         ]
 
+    def test_korean_tip_line_and_bare_address(self) -> None:
+        """A reporter's address on a line of its own and a call for readers' tips close a
+        Korean wire story; they are chrome, the story stays."""
+        text = ("한빛시는 3일 시청 앞 광장에서 새 공공도서관 개관식을 열었다고 밝혔다.\n"
+                "reporter@hanbit.example\n▶제보는 카카오톡 hanbitjebo\n")
+        art = parse_article("k.txt", text.encode(), "k")
+        assert kept_lines(art) == [
+            "한빛시는 3일 시청 앞 광장에서 새 공공도서관 개관식을 열었다고 밝혔다."]
+
     def test_english_page_furniture(self) -> None:
         """An accessibility link, a section bar with U.S., an ad label, a copied-link toast and
         a wire's long copyright notice (sentences and all) are page furniture, not claims."""
@@ -554,6 +563,7 @@ class TestMetadata:
             ("March 4, 2026 10:15 AM", "2026-03-04T10:15"),
             ("2025년 3월 4일 오후 2시 5분", "2025-03-04T14:05"),
             ("2025年3月4日（火）午後2時5分", "2025-03-04T14:05"),
+            ("기사입력 2031.06.12. 오후 3:02", "2031-06-12T15:02"),
             ("２０２５年３月４日 午前９時", "2025-03-04"),
             ("2026-03-04T10:15:00Z", "2026-03-04T10:15:00+00:00"),
             ("no date here", None),
