@@ -221,7 +221,10 @@ def annotate(article: Article, claims: list[Claim]) -> list[Claim]:
             person_spans.append((s, s + len(name)))
         dates = lg.dates(text, c.start, c.end, ref)
         facets += dates
-        facets += lg.numbers(text, c.start, c.end, toks, [(f.start, f.end) for f in dates])
+        figures = lg.numbers(text, c.start, c.end, toks, [(f.start, f.end) for f in dates])
+        facets += figures
+        facets += lg.measures(text, c.start, c.end,
+                              [(f.start, f.end) for f in (*dates, *figures)])
         facets += lg.doc_types(text, c.start, c.end)
         facets += lg.places(text, c.start, c.end, toks, gz)
         facets += lg.venues(text, c.start, c.end, toks)

@@ -108,6 +108,20 @@ class TestFigures:
         assert not [f for f in _of(found, "agree", "number")
                     if {v.normalized for v in f.values} == {"14", "15"}]
 
+    def test_a_magnitude_that_differs_diverges(self) -> None:
+        """6.1 in two outlets, 6.4 in a third: the quake's magnitude diverges, named as such."""
+        arts = [
+            _article("v", "Vale Herald", "A magnitude 6.1 earthquake shook the Dunmore valley "
+                     "early on Monday, the seismic office said.\n"),
+            _article("m", "Moor Post", "The seismic office said a magnitude 6.1 earthquake "
+                     "shook the Dunmore valley on Monday morning.\n"),
+            _article("c", "Cliff Daily", "A 6.4-magnitude earthquake shook the Dunmore valley "
+                     "on Monday, according to the seismic office.\n"),
+        ]
+        (div,) = [f for f in _of(_findings(*arts), "diverge", "number")
+                  if {v.normalized for v in f.values} == {"6.1 magnitude", "6.4 magnitude"}]
+        assert "magnitude" in div.summary and "Cliff Daily" in div.summary
+
     def test_two_quantities_of_one_story_are_not_set_against_each_other(self) -> None:
         """The investment and the jobs, the total and one part of it: different questions.
         Every outlet gives both; nothing diverges."""

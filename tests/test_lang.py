@@ -152,6 +152,22 @@ def test_the_event_of_a_date_is_its_clause_or_the_sentence_predicate(
     assert lang.get(code).event_word(text, end) == event
 
 
+@pytest.mark.parametrize(("code", "text", "written"), [
+    ("en", "A magnitude 6.1 earthquake struck the coast.", "magnitude 6.1"),
+    ("en", "A 6.1-magnitude earthquake struck the coast.", "6.1-magnitude"),
+    ("ko", "해안에서 규모 6.1의 지진이 발생했다.", "규모 6.1"),
+    ("ja", "沿岸でマグニチュード6.1の地震が発生した。", "マグニチュード6.1"),
+])
+def test_a_reading_on_a_named_scale_is_a_figure(code: str, text: str, written: str) -> None:
+    """A magnitude is a figure outlets give and get wrong (6.1 vs 6.4): read with its scale
+    in every language, while the size of a deal (투자 규모 3500억 달러) is no reading."""
+    claims = annotated(text, code)
+    got = one(claims, "number", written)
+    assert (got.normalized, got.unit) == ("6.1 magnitude", "magnitude")
+    deal = annotated("양국은 투자 규모 3500억 달러에 합의했다.", "ko")
+    assert all(f.unit != "magnitude" for f in facets(deal, "number"))
+
+
 # --------------------------------------------------------------------------- Japanese
 
 JA = lang.get("ja")

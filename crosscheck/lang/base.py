@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from crosscheck.lang.numbers import significant_digits
+from crosscheck.lang.numbers import Figure, significant_digits
 from crosscheck.models import Facet, Mention
 
 # sentence punctuation at the end of a line, before closing quotes and brackets
@@ -533,6 +533,49 @@ class Language:
                 continue
             negated.add(h or t.form)
         return tuple(seq), frozenset(p), frozenset(names), frozenset(negated)
+
+    @cached_property
+    def _measure_regex(self) -> re.Pattern[str] | None:
+        """:meth:`measures`' pattern, from the data file's ``measure_prefixes`` and
+        ``measure_suffixes`` (scale name -> unit key)."""
+        pre = {str(k): str(v) for k, v in (self.data.get("measure_prefixes") or {}).items()}
+        suf = {str(k): str(v) for k, v in (self.data.get("measure_suffixes") or {}).items()}
+        if not pre and not suf:
+            return None
+        # a scale's reading: 0 to 10 with up to two decimals, nothing glued after it (규모
+        # 3500억 달러 is the size of a deal, not a reading)
+        num = r"(?P<num>(?:10|\d)(?:\.\d{1,2})?)(?![\d.,]|\s?[억조만천백명개대원%億兆万人台円])"
+        parts = []
+        if pre:
+            scale = alternation(list(pre), bounded=self.spaced)
+            parts.append(rf"(?P<pre>{scale})\s?-?\s?{num}")
+        if suf:
+            parts.append(num.replace("num", "num2")
+                         + rf"\s?-\s?(?P<suf>{alternation(list(suf), bounded=self.spaced)})")
+        return re.compile("|".join(f"(?:{p})" for p in parts),
+                          re.IGNORECASE if self.spaced else 0)
+
+    def measures(self, text: str, start: int, end: int,
+                 taken: Sequence[tuple[int, int]] = ()) -> list[Facet]:
+        """Figures on a named scale, written next to it: magnitude 6.1, a 6.4-magnitude
+        quake, 규모 6.1, マグニチュード6.1 -> ``6.1 magnitude`` (the data file's
+        ``measure_prefixes``/``measure_suffixes``). A bare 6.1 says nothing checkable; on
+        its scale it is the figure outlets most often disagree on."""
+        rx = self._measure_regex
+        if rx is None:
+            return []
+        scales = {str(k).casefold(): str(v) for key in ("measure_prefixes", "measure_suffixes")
+                  for k, v in (self.data.get(key) or {}).items()}
+        out: list[Facet] = []
+        for m in rx.finditer(text, start, end):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            lit = m.group("num") or m.group("num2")
+            unit = scales[(m.group("pre") or m.group("suf")).casefold()]
+            fig = Figure(Decimal(lit), significant_digits(lit))
+            out.append(Facet("number", m.group(0), fig.normalized(unit), m.start(), m.end(),
+                             unit=unit))
+        return out
 
     def event_word(self, text: str, end: int) -> str | None:
         """What happened on a date that ends at ``end`` in ``text``: a verbal noun after it
