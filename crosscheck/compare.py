@@ -32,6 +32,7 @@ import numpy as np
 
 from crosscheck import calibration, lang, slots
 from crosscheck.entities import person_groups
+from crosscheck.events import article_day
 from crosscheck.lang.numbers import parse_normalized
 from crosscheck.models import (
     Article,
@@ -357,6 +358,25 @@ def _slot_findings(
         facet = cand.features.facet
         w = cand.counterpart
         what = _what((*cand.slot.values, *cand.minor))
+        newer = _update(cand, articles)
+        if newer is not None:
+            # a later article gives the figure a change reached (rose to 15): an update of
+            # the earlier figure, not a miscopy of it
+            new, old = (cand.minor, cand.major) if newer == "minor" else (cand.major, cand.minor)
+            label = _FACET_LABEL.get(facet, facet).capitalize()
+            of = f" of {what}" if what else ""
+            summary = (f"{label}{of} updated: {new[0].facet.value} "
+                       f"({_names(_outlet(articles[x.article_id]) for x in new)}, "
+                       f"{_latest_day(new, articles)}) is newer than {old[0].facet.value} "
+                       f"({_names(_outlet(articles[x.article_id]) for x in old)}, "
+                       f"{_latest_day(old, articles)})")
+            out.append(_finding(
+                "add_detail", facet, _topic([w.claim, cand.minor[0].claim]), summary, 1,
+                conf, (), [_value_of(x) for x in new] + [_value_of(x) for x in old],
+                articles, primaries, what=what, event_id=event_of.get(w.article_id),
+                key=("update", *sorted(f"{x.claim.id}:{x.facet.start}" for x in cand.minor),
+                     f"{w.claim.id}:{w.facet.start}")))
+            continue
         if cand.minor[0].role == w.role and w.role in _ROLE_WHAT:
             # both values open (or close) a range: say which end is in question
             what = f"{what} ({_ROLE_WHAT[w.role]})" if what else _ROLE_WHAT[w.role]
@@ -382,6 +402,29 @@ def _slot_findings(
                  f"{w.claim.id}:{w.facet.start}"),
         ))
     return out
+
+
+def _update(cand: Candidate, articles: Mapping[str, Article]) -> str | None:
+    """``minor`` or ``major``: the side that updates the other — a level a change reached
+    (role ``to``: rose to 15, 15명으로 늘어) given only by articles of later days than every
+    article of the other side; None when neither does."""
+    days = {x.article_id: article_day(articles[x.article_id])
+            for x in (*cand.minor, *cand.major)}
+    for name, side, other in (("minor", cand.minor, cand.major),
+                              ("major", cand.major, cand.minor)):
+        if not any(x.role == "to" for x in side):
+            continue
+        mine = [days[x.article_id] for x in side]
+        theirs = [days[x.article_id] for x in other]
+        if all(mine) and all(theirs) and min(d for d in mine if d) > max(
+                d for d in theirs if d):
+            return name
+    return None
+
+
+def _latest_day(vals: Sequence[slots.Value], articles: Mapping[str, Article]) -> str:
+    got = [d for x in vals if (d := article_day(articles[x.article_id])) is not None]
+    return max(got).isoformat() if got else "undated"
 
 
 def _event_word(v: slots.Value) -> str | None:

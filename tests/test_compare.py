@@ -122,6 +122,32 @@ class TestFigures:
                   if {v.normalized for v in f.values} == {"6.1 magnitude", "6.4 magnitude"}]
         assert "magnitude" in div.summary and "Cliff Daily" in div.summary
 
+    @pytest.mark.parametrize(("early", "late", "new", "old", "shown"), [
+        ("At least 12 people were killed in the Dunmore valley flood, officials said.\n",
+         "The death toll from the Dunmore valley flood has risen to 15 people, officials "
+         "said.\n", "15 people", "~12 people", True),
+        # the Korean pair's contexts are looser: no divergence, and too weak to show an update
+        ("던모어 계곡 홍수 사망자는 최소 12명이라고 당국이 밝혔다.\n",
+         "던모어 계곡 홍수 사망자가 15명으로 늘었다고 당국이 밝혔다.\n", "15 people",
+         "~12 people", False),
+    ])
+    def test_a_later_figure_a_change_reached_is_an_update(
+            self, early: str, late: str, new: str, old: str, shown: bool) -> None:
+        """12 dead on the first day, risen to 15 on the next: the later figure updates the
+        earlier one. It is reported as an update naming which is newer, never as a
+        divergence."""
+        arts = [_article("a", "Vale Herald", early, published="2031-09-02"),
+                _article("b", "Cliff Daily", early, published="2031-09-02"),
+                _article("c", "Moor Post", late, published="2031-09-03")]
+        found = _findings(*arts)
+        assert not [f for f in _of(found, "diverge", "number")
+                    if {v.normalized for v in f.values} == {new, old}]
+        updates = [f for f in _of(found, "add_detail", "number") if "updated" in f.summary]
+        assert len(updates) == int(shown)
+        for upd in updates:
+            assert "is newer than" in upd.summary and "Moor Post, 2031-09-03" in upd.summary
+            assert upd.values[0].article_id == "c"
+
     def test_two_quantities_of_one_story_are_not_set_against_each_other(self) -> None:
         """The investment and the jobs, the total and one part of it: different questions.
         Every outlet gives both; nothing diverges."""

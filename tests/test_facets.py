@@ -406,16 +406,18 @@ class TestKorean:
     def test_head_is_the_thing_not_its_owner_or_period(self) -> None:
         """What a figure is of: the last noun of the compound after ``의`` (3천억 달러의
         해외투자 기금 -> 기금), never the owner marked by ``의`` before it (시청의 5억 원)
-        nor a word saying how it is taken (연간 40억 원, 총 12대)."""
+        nor a word saying how it is taken (연간 40억 원, 총 12대), nor an adverbial (홍수로)."""
         claims = annotated("두 나라는 3천억 달러의 해외투자 기금을 만든다.\n"
                            "시청의 5억 원 예산이 줄었다.\n"
                            "구청은 연간 40억 원으로 지원 상한을 정했다.\n"
-                           "공장은 기계 총 12대를 들였다.\n", "ko")
+                           "공장은 기계 총 12대를 들였다.\n"
+                           "홍수로 최소 9명이 다쳤다.\n", "ko")
         heads = {f.value: f.head for f in facets(claims, "number")}
         assert heads["3천억 달러"] == "기금"
         assert heads["5억 원"] is None
         assert heads["40억 원"] is None
         assert heads["12대"] == "기계"
+        assert heads["9명"] is None  # 홍수로: by the flood, an adverbial
 
     def test_year_less_dates_follow_the_tense(self) -> None:
         """A date without its year takes the article's (12월 3일 in a 2026-12-01 article is

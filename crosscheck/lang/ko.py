@@ -672,6 +672,8 @@ class Korean(Language):
                 continue
             if t.tag == "JKG":
                 return None  # 정부의 3천500억 달러: the owner, not what the figure is of
+            if t.tag == "JKB":
+                return None  # 홍수로 12명이: an adverbial (by, at, to), not what is counted
             if t.tag in _NOUN_TAGS and t.form not in self.titles:
                 if subject:
                     p = toks[j - 1] if j else None
