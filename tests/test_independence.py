@@ -206,24 +206,20 @@ class TestReport:
 
 
 class TestDirection:
-    def test_the_later_one_copies_the_earlier(self, tmp_path: Path) -> None:
-        """Of two articles with the same text, the later one is the copy, whatever their
-        file names and whichever carries the wire dateline."""
-        later = WIRE.replace("2026-03-03", "2026-03-06")
-        earlier = REPRINT.replace("2026-03-04", "2026-03-02")
+    @pytest.mark.parametrize(("late", "early"), [
+        ("2026-03-06", "2026-03-02"),  # another day
+        ("2026-03-03T15:02", "2026-03-03T14:30"),  # one day: the later time
+    ])
+    def test_the_later_one_copies_the_earlier(self, tmp_path: Path, late: str, early: str
+                                              ) -> None:
+        """Of two articles with the same text, the later one is the copy (on one day, the
+        later time), whatever their file names and whichever carries the wire dateline."""
+        later = WIRE.replace("published: 2026-03-03", f"published: {late}")
+        earlier = REPRINT.replace("published: 2026-03-04", f"published: {early}")
         info = _sources(tmp_path, {"a-later.md": later, "z-earlier.md": earlier})
         assert info["a-later"].copies_of == "z-earlier"
         assert info["z-earlier"].copies_of is None
         assert info["a-later"].overlap >= 0.8
-
-    def test_on_one_day_the_later_time_copies_the_earlier(self, tmp_path: Path) -> None:
-        """Two pages of one day: the one published at 15:02 copies the one of 14:30, whatever
-        their file names and whichever credits the wire."""
-        late = WIRE.replace("published: 2026-03-03", "published: 2026-03-03T15:02")
-        early = REPRINT.replace("published: 2026-03-04", "published: 2026-03-03T14:30")
-        info = _sources(tmp_path, {"a-late.md": late, "z-early.md": early})
-        assert info["a-late"].copies_of == "z-early"
-        assert info["z-early"].copies_of is None
 
     def test_undated_copies_dated(self, tmp_path: Path) -> None:
         """An undated article sharing the text of a dated one is taken for the copy."""
