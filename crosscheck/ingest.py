@@ -489,29 +489,6 @@ _QUOTES = re.compile(r"[\"'“”‘’「」『』]")
 _TRAILING_LABEL = re.compile(r"(?<=[.!?。])\s+(?P<label>[^.!?:\n]{2,40}):$")
 # an ALL-CAPS section label opening a paragraph: "NEXT STEPS: The council …"
 _CAPS_PREFIX = re.compile(r"^(?P<h>[A-Z][A-Z0-9&'’,\- ]{2,80}[A-Z0-9]):\s+(?=[A-Z\"“‘])")
-_RELATED = re.compile(
-    r"^(?:관련\s?뉴스|관련\s?기사|관련기사\s?더보기|연관\s?기사|함께\s?볼\s?만한\s?뉴스|추천\s?기사|"
-    r"이\s?시각\s?주요뉴스|Related(?:\s(?:articles?|stories|news|coverage|content))?|"
-    r"Read more|Read next|More (?:stories|news|from .{1,30})|Recommended(?: for you)?|"
-    r"You may also like|Also read)\s?:?$",
-    re.IGNORECASE,
-)
-_MOST_READ = re.compile(
-    r"^(?:많이\s?본\s?뉴스|가장\s?많이\s?(?:본|읽힌)\s?뉴스|꼭\s?봐야\s?할\s?주요\s?뉴스|주요\s?뉴스|"
-    r"인기\s?기사|실시간\s?인기\s?기사|랭킹\s?뉴스|오늘의\s?(?:핫|인기)\s?\S{0,6}|"
-    r"(?:WEEKLY|DAILY|MONTHLY)\s?HOT|HOT\s?NEWS|BEST\s?클릭|Most (?:read|popular|viewed|shared)|"
-    r"Trending(?: now)?|Top stories|Popular now)\s?:?$",
-    re.IGNORECASE,
-)
-_MOST_READ_ANY = re.compile(r"가장\s?많이\s?읽힌|많이\s?본\s?뉴스|WEEKLY\s?HOT", re.IGNORECASE)
-_SUBSCRIBE = re.compile(r"구독|뉴스레터|\bSubscribe\b|\bnewsletter\b|\bSign up\b|알림\s?받기",
-                        re.IGNORECASE)
-_SERVICE = re.compile(
-    r"고객센터|공지사항|이벤트|회원가입|로그인|제휴문의|광고문의|기사제보|개인정보\s?처리방침|이용약관|"
-    r"청소년\s?보호정책|마이페이지|마이핀|Terms of (?:Use|Service)|Privacy Policy|Contact us|"
-    r"About us|Advertise with us",
-    re.IGNORECASE,
-)
 _MASTHEAD_KO = re.compile(
     r"^[가-힣]{2,8}(?:일보|신문|뉴스|경제|방송|타임스|저널|헤럴드|미디어|데일리)$"
 )
@@ -590,6 +567,7 @@ class _Lex:
     nav_phrases: frozenset[str]  # whole lines of page furniture (Skip to main content)
     related_heading: re.Pattern[str]  # the data's ``related_headings`` (관련 기사 …)
     most_read_heading: re.Pattern[str]
+    most_read_anywhere: re.Pattern[str]
     subscribe: re.Pattern[str]
     service: re.Pattern[str]
     caption_mark: re.Pattern[str]  # a caption's opening mark or its closing shape
@@ -613,6 +591,10 @@ def _lex() -> _Lex:
         if glued:
             parts.append(_alt(glued))
         return "(?:" + "|".join(parts) + ")" if parts else r"(?!x)x"
+
+    def patterns(key: str) -> str:
+        """The data's regular expressions under ``key``, as more alternatives (``|…``)."""
+        return "".join(f"|(?i:{p})" for p in words(key))
 
     def folded(key: str) -> frozenset[str]:
         return frozenset(w.casefold() for w in words(key))
@@ -699,8 +681,11 @@ def _lex() -> _Lex:
         nav_words=folded("nav_words"),
         section_blocks=folded("nav_section_blocks"),
         nav_phrases=folded("nav_phrases"),
-        related_heading=re.compile(rf"^{alt('related_headings')}\s?:?$"),
-        most_read_heading=re.compile(rf"^{alt('most_read_headings')}\s?:?$"),
+        related_heading=re.compile(
+            rf"^(?:{alt('related_headings')}{patterns('related_heading_patterns')})\s?:?$"),
+        most_read_heading=re.compile(
+            rf"^(?:{alt('most_read_headings')}{patterns('most_read_heading_patterns')})\s?:?$"),
+        most_read_anywhere=re.compile(alt("most_read_anywhere")),
         subscribe=re.compile(alt("subscribe_words")),
         service=re.compile(alt("service_words")),
         caption_mark=re.compile(
@@ -834,14 +819,14 @@ def _classify(ln: _Line, scan: _Scan, head: bool) -> None:
                 if "." in dm.group(1) and not dm.group(1)[0].isdigit():
                     scan.meta("domain_map", 0, f"{dm.group(1).lower()}\t{name}", "copyright_line")
         return
-    if (_MOST_READ_ANY.search(s) and not _is_sentence(s[-30:])) or _MOST_READ.match(s) \
+    if (lex.most_read_anywhere.search(s) and not _is_sentence(s[-30:])) \
             or lex.most_read_heading.match(s):
         ln.reason = ln.block = "most_read"
         return
-    if _MOST_READ_ANY.search(s) and len(s) < 120:
+    if lex.most_read_anywhere.search(s) and len(s) < 120:
         ln.reason = "most_read"
         return
-    if _RELATED.match(s) or lex.related_heading.match(s):
+    if lex.related_heading.match(s):
         ln.reason = ln.block = "related"
         return
     u = _unbullet(s)
@@ -876,11 +861,10 @@ def _classify(ln: _Line, scan: _Scan, head: bool) -> None:
     if len(s) <= 40 and not _is_sentence(s) and lex.ui_suffix.search(s):
         ln.reason = "nav"
         return
-    if len(s) <= 80 and (_SUBSCRIBE.search(s) or lex.subscribe.search(s)) \
-            and not _is_sentence(s):
+    if len(s) <= 80 and lex.subscribe.search(s) and not _is_sentence(s):
         ln.reason = "subscription"
         return
-    if len(s) <= 30 and (_SERVICE.search(s) or lex.service.search(s)) and not _is_sentence(s):
+    if len(s) <= 30 and lex.service.search(s) and not _is_sentence(s):
         ln.reason = "customer_service"
         return
     if head and len(s) <= 24 and (_MASTHEAD_KO.match(s) or _MASTHEAD_EN.match(s)
