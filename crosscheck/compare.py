@@ -407,17 +407,16 @@ def _slot_findings(
 def _update(cand: Candidate, articles: Mapping[str, Article]) -> str | None:
     """``minor`` or ``major``: the side that updates the other — a level a change reached
     (role ``to``: rose to 15, 15명으로 늘어) given only by articles of later days than every
-    article of the other side; None when neither does."""
+    article of the other side; None when neither does (or an article is undated)."""
     days = {x.article_id: article_day(articles[x.article_id])
             for x in (*cand.minor, *cand.major)}
+    dated = {a: d for a, d in days.items() if d is not None}
+    if len(dated) < len(days):
+        return None
     for name, side, other in (("minor", cand.minor, cand.major),
                               ("major", cand.major, cand.minor)):
-        if not any(x.role == "to" for x in side):
-            continue
-        mine = [days[x.article_id] for x in side]
-        theirs = [days[x.article_id] for x in other]
-        if all(mine) and all(theirs) and min(d for d in mine if d) > max(
-                d for d in theirs if d):
+        if any(x.role == "to" for x in side) and min(
+                dated[x.article_id] for x in side) > max(dated[x.article_id] for x in other):
             return name
     return None
 

@@ -44,9 +44,9 @@ class Token(NamedTuple):
 
 
 Sentence = tuple[int, int, tuple[Token, ...]]
-_SENTENCE_ENDS = frozenset({".", "?", "!", "。", "？", "！"})
 """(start, end, tokens) of one sentence; tokens may be empty for languages without an
 analyser."""
+_SENTENCE_ENDS = frozenset({".", "?", "!", "。", "？", "！"})
 
 
 @dataclass(frozen=True)
@@ -411,6 +411,10 @@ class Language:
         return []
 
     @cached_property
+    def _venue_nouns(self) -> frozenset[str]:
+        return frozenset(self.words("venue_nouns"))
+
+    @cached_property
     def _venue_regex(self) -> re.Pattern[str] | None:
         """The venue pattern of :meth:`venues`, built once from the data file."""
         nouns = self.words("venue_nouns")
@@ -453,7 +457,7 @@ class Language:
                         words += 1
                     s = prev.pop().start
             name = text[s:e]
-            if len(name) < 3 or name in self.words("venue_nouns"):
+            if len(name) < 3 or name in self._venue_nouns:
                 continue  # the bare noun (센터에서, at the hall) names no venue
             out.append(Facet("venue", name, re.sub(r"\s+", " ", name).casefold(), s, e))
         return out
@@ -535,11 +539,18 @@ class Language:
         return tuple(seq), frozenset(p), frozenset(names), frozenset(negated)
 
     @cached_property
+    def _measure_scales(self) -> dict[str, str]:
+        """The data file's ``measure_prefixes`` and ``measure_suffixes`` (scale name -> unit
+        key), casefolded, in one table."""
+        return {str(k).casefold(): str(v) for key in ("measure_prefixes", "measure_suffixes")
+                for k, v in (self.data.get(key) or {}).items()}
+
+    @cached_property
     def _measure_regex(self) -> re.Pattern[str] | None:
         """:meth:`measures`' pattern, from the data file's ``measure_prefixes`` and
-        ``measure_suffixes`` (scale name -> unit key)."""
-        pre = {str(k): str(v) for k, v in (self.data.get("measure_prefixes") or {}).items()}
-        suf = {str(k): str(v) for k, v in (self.data.get("measure_suffixes") or {}).items()}
+        ``measure_suffixes``."""
+        pre = [str(k) for k in self.data.get("measure_prefixes") or {}]
+        suf = [str(k) for k in self.data.get("measure_suffixes") or {}]
         if not pre and not suf:
             return None
         # a scale's reading: 0 to 10 with up to two decimals, nothing glued after it (규모
@@ -547,11 +558,11 @@ class Language:
         num = r"(?P<num>(?:10|\d)(?:\.\d{1,2})?)(?![\d.,]|\s?[억조만천백명개대원%億兆万人台円])"
         parts = []
         if pre:
-            scale = alternation(list(pre), bounded=self.spaced)
+            scale = alternation(pre, bounded=self.spaced)
             parts.append(rf"(?P<pre>{scale})\s?-?\s?{num}")
         if suf:
             parts.append(num.replace("num", "num2")
-                         + rf"\s?-\s?(?P<suf>{alternation(list(suf), bounded=self.spaced)})")
+                         + rf"\s?-\s?(?P<suf>{alternation(suf, bounded=self.spaced)})")
         return re.compile("|".join(f"(?:{p})" for p in parts),
                           re.IGNORECASE if self.spaced else 0)
 
@@ -564,8 +575,7 @@ class Language:
         rx = self._measure_regex
         if rx is None:
             return []
-        scales = {str(k).casefold(): str(v) for key in ("measure_prefixes", "measure_suffixes")
-                  for k, v in (self.data.get(key) or {}).items()}
+        scales = self._measure_scales
         out: list[Facet] = []
         for m in rx.finditer(text, start, end):
             if any(a < m.end() and m.start() < b for a, b in taken):
