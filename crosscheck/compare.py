@@ -23,7 +23,7 @@ the best-matching value of the other side, then the rest of that side.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -642,46 +642,76 @@ def _self_clash(mentions: Sequence[tuple[Claim, Facet]]) -> bool:
 # --------------------------------------------------------------------------- instrument
 
 
+def _by_event(claims: Sequence[Claim], event_of: Mapping[str, str]
+              ) -> list[tuple[str | None, list[Claim]]]:
+    by_event: dict[str | None, list[Claim]] = defaultdict(list)
+    for c in claims:
+        by_event[event_of.get(c.article_id)].append(c)
+    return sorted(by_event.items(), key=lambda kv: str(kv[0]))
+
+
+@dataclass(frozen=True)
+class _DocumentMentions:
+    """Which documents of some kinds each article of an event names, and how prominently."""
+
+    scores: dict[str, dict[str, float]]  # article -> kind -> summed weight
+    best: dict[tuple[str, str], tuple[float, Claim, Facet]]  # (article, kind) -> its best
+    all: list[tuple[Claim, Facet]]
+
+    def dominant(self) -> dict[str, str]:
+        """Each article's most prominent kind."""
+        return {a: max(s.items(), key=lambda kv: (kv[1], kv[0]))[0]
+                for a, s in self.scores.items() if s}
+
+    def value(self, article_id: str, kind: str) -> FindingValue:
+        _, c, f = self.best[(article_id, kind)]
+        return _value(c, f)
+
+
+def _document_mentions(cs: Sequence[Claim], kinds: frozenset[str]) -> _DocumentMentions:
+    """Each article's documents of ``kinds``, weighted by the article's own framing: its
+    lead, ``이번``/``this``, and not inside a quote or about an earlier deal."""
+    best: dict[tuple[str, str], tuple[float, Claim, Facet]] = {}
+    scores: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    order: dict[str, int] = defaultdict(int)
+    mentions: list[tuple[Claim, Facet]] = []
+    for c in cs:
+        order[c.article_id] += 1
+        rank = order[c.article_id]
+        for f in c.facets:
+            if f.type != "document_type" or f.normalized not in kinds:
+                continue
+            mentions.append((c, f))
+            w = 1.0
+            before = c.text[max(0, f.start - c.start - 12) : f.start - c.start]
+            if lang.for_text(c.text).regex("this_pattern").search(before):
+                w += 2.0  # 이번, this, 今回: the article's own deal
+            if rank <= 6:
+                w += 2.0
+            if any(q.type == "quote" and q.start <= f.start < q.end for q in c.facets):
+                w *= 0.3
+            if _about_earlier(c.text):
+                w *= 0.2
+            scores[c.article_id][f.normalized] += w
+            cur = best.get((c.article_id, f.normalized))
+            if cur is None or w > cur[0]:
+                best[(c.article_id, f.normalized)] = (w, c, f)
+    return _DocumentMentions({a: dict(s) for a, s in scores.items()}, best, mentions)
+
+
 def _instrument_findings(
     articles: Mapping[str, Article], claims: Sequence[Claim], primaries: frozenset[str],
     event_of: Mapping[str, str],
 ) -> list[Finding]:
-    """Which instrument each article of an event says was signed, from its own framing:
-    its lead, ``이번``/``this``, and not inside a quote or about an earlier deal."""
+    """Which instrument each article of an event says was signed, from its own framing
+    (:func:`_document_mentions`)."""
     out: list[Finding] = []
-    by_event: dict[str | None, list[Claim]] = defaultdict(list)
-    for c in claims:
-        by_event[event_of.get(c.article_id)].append(c)
-    for event_id, cs in sorted(by_event.items(), key=lambda kv: str(kv[0])):
-        best: dict[str, tuple[float, Claim, Facet]] = {}
-        scores: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-        order: dict[str, int] = defaultdict(int)
-        for c in cs:
-            order[c.article_id] += 1
-            rank = order[c.article_id]
-            for f in c.facets:
-                if f.type != "document_type" or f.normalized not in SIGNED_INSTRUMENTS:
-                    continue
-                w = 1.0
-                before = c.text[max(0, f.start - c.start - 12) : f.start - c.start]
-                if lang.for_text(c.text).regex("this_pattern").search(before):
-                    w += 2.0  # 이번, this, 今回: the article's own deal
-                if rank <= 6:
-                    w += 2.0
-                if any(q.type == "quote" and q.start <= f.start < q.end for q in c.facets):
-                    w *= 0.3
-                if _about_earlier(c.text):
-                    w *= 0.2
-                scores[c.article_id][f.normalized] += w
-                cur = best.get(c.article_id + "|" + f.normalized)
-                if cur is None or w > cur[0]:
-                    best[c.article_id + "|" + f.normalized] = (w, c, f)
-        dominant = {a: max(s.items(), key=lambda kv: (kv[1], kv[0]))[0]
-                    for a, s in scores.items() if s}
+    for event_id, cs in _by_event(claims, event_of):
+        docs = _document_mentions(cs, SIGNED_INSTRUMENTS)
+        dominant = docs.dominant()
         if len(dominant) < 2:
             continue
-        values = [_value(best[a + "|" + dominant[a]][1], best[a + "|" + dominant[a]][2])
-                  for a in sorted(dominant)]
+        values = [docs.value(a, dominant[a]) for a in sorted(dominant)]
         kinds = sorted(set(dominant.values()))
         if len(kinds) > 1:
             groups = "; ".join(
@@ -701,6 +731,110 @@ def _instrument_findings(
                                 f"All outlets that name it call it {kinds[0]}", 0, 0.8, (),
                                 values, articles, primaries, key=("document_type", str(event_id)),
                                 event_id=event_id))
+    return out
+
+
+RELEASED_DOCUMENTS = frozenset({"fact_sheet", "joint_statement", "resolution", "decision",
+                                "opinion", "judgment"})
+"""Documents an authority releases, issues or serves: a fact sheet, a joint statement, a
+ruling. Press releases and reports are not among them: they are how any text is put out
+(and an English "report" is also a news story)."""
+
+
+def _released_findings(
+    articles: Mapping[str, Article], claims: Sequence[Claim], primaries: frozenset[str],
+    event_of: Mapping[str, str],
+) -> list[Finding]:
+    """The document an event's text comes from, named as another kind of document.
+
+    * across outlets: most outlets that name a released document name one kind (a joint fact
+      sheet) and an outlet names another (a joint statement) and never the first: two or
+      more articles must give the majority kind, and one kind must lead;
+    * within one article: two kinds as the object of one predicate (의견서를 송달했다 and
+      의결서를 송달했다), in different sentences — a sentence that names both tells of two
+      documents.
+    """
+    out: list[Finding] = []
+    for event_id, cs in _by_event(claims, event_of):
+        docs = _document_mentions(cs, RELEASED_DOCUMENTS)
+        out += _released_self_clashes(articles, docs, primaries, event_id)
+        dominant = docs.dominant()
+        counts = Counter(dominant.values())
+        if len(counts) < 2:
+            continue
+        (major, n_major), (_, n_next) = counts.most_common(2)
+        if n_major < 2 or n_next == n_major:
+            continue
+        majors = sorted(a for a, k in dominant.items() if k == major)
+        rep = max(majors, key=lambda a: (docs.best[(a, major)][0], a))
+        for kind in sorted(set(dominant.values()) - {major}):
+            minor = sorted(a for a, k in dominant.items()
+                           if k == kind and major not in docs.scores[a])
+            if not minor:
+                continue
+            values = [docs.value(a, kind) for a in minor] + [docs.value(rep, major)]
+            summary = ("Document released differs: "
+                       + _versus([(_common_surface(docs, majors, major), _outlet(articles[a]))
+                                  for a in majors]
+                                 + [(_common_surface(docs, minor, kind), _outlet(articles[a]))
+                                    for a in minor]))
+            conf = calibration.prior("document_type")
+            tier = calibration.tier(conf, "document_type")
+            if tier is None:
+                continue
+            out.append(_finding("diverge", "document_type", "the document released", summary,
+                                SEVERITY["document_type"], conf, (), values, articles,
+                                primaries, key=("released", str(event_id), kind, *minor),
+                                tier=tier, what="the document released", event_id=event_id))
+    return out
+
+
+def _common_surface(docs: _DocumentMentions, arts: Sequence[str], kind: str) -> str:
+    """How most of ``arts`` write ``kind`` (their best mentions, case and spacing aside)."""
+    forms = Counter(" ".join(docs.best[(a, kind)][2].value.split()).casefold() for a in arts)
+    return max(forms.items(), key=lambda kv: (kv[1], kv[0]))[0]
+
+
+def _times(n: int) -> str:
+    return "once" if n == 1 else f"{n} times"
+
+
+def _released_self_clashes(
+    articles: Mapping[str, Article], docs: _DocumentMentions, primaries: frozenset[str],
+    event_id: str | None,
+) -> list[Finding]:
+    by_pred: dict[tuple[str, str], list[tuple[Claim, Facet]]] = defaultdict(list)
+    for c, f in docs.all:
+        pred = lang.for_text(c.text).event_word(c.text, f.end - c.start)
+        if pred:
+            by_pred[(c.article_id, pred)].append((c, f))
+    out: list[Finding] = []
+    for (aid, pred), ms in sorted(by_pred.items()):
+        kinds = Counter(f.normalized for _, f in ms)
+        if len(kinds) < 2:
+            continue
+        overall = docs.scores[aid]
+        major = max(kinds, key=lambda k: (kinds[k], overall.get(k, 0.0), k))
+        for kind in sorted(set(kinds) - {major}):
+            pairs = [(x, y) for x in ms if x[1].normalized == kind
+                     for y in ms if y[1].normalized == major
+                     if x[0].sentence_start != y[0].sentence_start]
+            if not pairs:
+                continue
+            (c1, f1), (c2, f2) = pairs[0]
+            named = Counter(f.normalized for c, f in docs.all if c.article_id == aid)
+            summary = (f"Document of {pred} differs within one article "
+                       f"({_outlet(articles[aid])}): {f2.value} ({_times(named[major])}) vs "
+                       f"{f1.value} ({_times(named[kind])})")
+            conf = calibration.prior("document_type")
+            tier = calibration.tier(conf, "document_type")
+            if tier is None:
+                continue
+            out.append(_finding("diverge", "document_type", f"the document of {pred}", summary,
+                                SEVERITY["document_type"], conf, (),
+                                [_value(c1, f1), _value(c2, f2)], articles, primaries,
+                                key=("released-self", aid, pred, kind, major), tier=tier,
+                                what=f"the document of {pred}", event_id=event_id))
     return out
 
 
@@ -1251,6 +1385,7 @@ def compare(
     findings = (
         _instrument_findings(arts, claims, primaries, event_of)
         + _title_findings(arts, claims, canon, primaries)
+        + _released_findings(arts, claims, primaries, event_of)
         + _signatory_findings(arts, claims, signers, primaries, event_of)
         + _slot_findings(arts, found, divergence_candidates(values, found, pair_index),
                          event_of, primaries)

@@ -320,3 +320,60 @@ class TestSigning:
     def test_the_same_signatories_everywhere_is_no_divergence(self) -> None:
         arts = [_article(k, o, t) for k, (o, t) in self.ARTS.items() if k != "hill"]
         assert not _of(_findings(*arts), "diverge", "signatory")
+
+
+class TestReleasedDocuments:
+    """The document an event's text comes from (a fact sheet, a joint statement, a ruling)
+    named as another kind of document."""
+
+    ARTS: ClassVar[dict[str, tuple[str, str]]] = {
+        "north": ("North Wire", "Velmar and Ostrava released a joint fact sheet on Tuesday on "
+                                "their new fisheries pact.\nThe fact sheet said quotas would "
+                                "fall by a fifth.\n"),
+        "south": ("South Herald", "A fact sheet released by the two governments on Tuesday "
+                                  "set out the fisheries pact.\nThe fact sheet said quotas "
+                                  "would be cut by a fifth.\n"),
+        "east": ("East Post", "According to a joint statement, Velmar and Ostrava will cut "
+                              "fishing quotas by a fifth under their new fisheries pact.\n"),
+    }
+
+    def test_a_joint_statement_against_a_fact_sheet_diverges(self) -> None:
+        """Two outlets quote a fact sheet, one a joint statement: a divergence that sets the
+        odd outlet's words against a fact-sheet mention and names both kinds."""
+        arts = [_article(k, o, t) for k, (o, t) in self.ARTS.items()]
+        (doc,) = [f for f in _of(_findings(*arts), "diverge", "document_type")
+                  if f.what == "the document released"]
+        assert "joint statement (East Post)" in doc.summary
+        assert "fact sheet (" in doc.summary and "North Wire" in doc.summary
+        by_art = {v.article_id: v.value.casefold() for v in doc.values}
+        assert by_art["east"] == "joint statement"
+        assert set(by_art) - {"east"} and all("fact sheet" in v for a, v in by_art.items()
+                                              if a != "east")
+
+    def test_an_outlet_that_names_both_documents_is_no_divergence(self) -> None:
+        """An outlet that names a joint statement and the fact sheet tells of two documents."""
+        east = ("East Post", self.ARTS["east"][1] + "The fact sheet itself ran to four "
+                                                    "pages.\n")
+        arts = [_article(k, o, t) for k, (o, t) in {**self.ARTS, "east": east}.items()]
+        assert not [f for f in _of(_findings(*arts), "diverge", "document_type")
+                    if f.what == "the document released"]
+
+    SERVED = ("바다일보", "해양위원회는 12일 한솔해운에 과징금 처분 의견서를 송달했다.\n"
+                       "과징금은 41억원으로 위원회 출범 이후 최대다.\n"
+                       "위원회는 지난달 말 한솔해운에 과징금과 시정명령을 담은 의결서를 "
+                       "송달했다.\n")
+
+    def test_one_article_serving_two_kinds_of_document_diverges(self) -> None:
+        """One article says an opinion was served, and later that the resolution was: a
+        divergence within the article, with both sentences side by side."""
+        (doc,) = [f for f in _of(_findings(_article("sea", *self.SERVED)), "diverge",
+                                 "document_type")]
+        assert {v.value for v in doc.values} == {"의견서", "의결서"}
+        assert "within one article (바다일보)" in doc.summary
+        assert all(v.value in v.quote for v in doc.values)
+
+    def test_a_sentence_naming_two_documents_served_is_no_divergence(self) -> None:
+        text = ("해양위원회는 12일 한솔해운에 의견서를 송달한 데 이어 의결서도 송달했다.\n"
+                "과징금은 41억원으로 위원회 출범 이후 최대다.\n")
+        found = _findings(_article("sea", "바다일보", text))
+        assert not _of(found, "diverge", "document_type")
