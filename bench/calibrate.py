@@ -266,7 +266,7 @@ def main() -> int:
             best = 1.0
             for k in range(at_least, len(scored) + 1):
                 top = scored[:k]
-                if sum(lab for _, lab in top) / k >= target:
+                if (sum(lab for _, lab in top) + 1) / (k + 2) >= target:  # smoothed as the priors
                     best = top[-1][0]
             return round(best, 3)
 

@@ -75,6 +75,7 @@ class DivergenceFeatures:
     relative: bool = False  # a date resolved from the article's day (19일, Friday, the 18th)
     anchors: float = 0.0  # the best pair's shared anchors (a range's other end, a name)
     mutual: bool = False  # the best pair's claims are each other's closest
+    own_arithmetic: bool = False  # the other value's own change works out to the main one
 
 
 STRONG_SLIPS = ("scale", "digits", "year", "month")
@@ -103,6 +104,9 @@ def divergence_features(d: DivergenceFeatures) -> dict[str, float]:
         "cross_script": 0.0 if d.same_script else 1.0,
         "relative_date": 1.0 if d.relative else 0.0,
         "shared_anchors": d.anchors,
+        # the outlet's own figures give the other side's value (3 servers, then 18 more to
+        # 23: its own 23 - 18 is the 5 others state): a miscopy, as telling as a slip
+        "own_arithmetic": 1.0 if d.own_arithmetic else 0.0,
     }
 
 

@@ -33,7 +33,7 @@ import numpy as np
 from crosscheck import calibration, lang, slots
 from crosscheck.entities import person_groups
 from crosscheck.events import article_day
-from crosscheck.lang.numbers import parse_normalized
+from crosscheck.lang.numbers import parse_normalized, relation
 from crosscheck.models import (
     Article,
     Claim,
@@ -219,6 +219,8 @@ class Candidate:
     major: tuple[slots.Value, ...]  # the side most outlets take
     pair: slots.PairFeatures  # the best-matching pair across the sides
     features: calibration.DivergenceFeatures
+    # the minor side's own level and increment that work out to the other side's value
+    worked_from: tuple[slots.Value, slots.Value] | None = None
 
     @property
     def counterpart(self) -> slots.Value:
@@ -255,8 +257,13 @@ def divergence_candidates(
         by_value[b].append((a, p))
     out: list[Candidate] = []
     done: set[tuple[int, int]] = set()
-    for v in values:
+    mates = slots.sentence_figures(values)
+    implied_of = {v.index: _implied(v, mates) for v in values}
+    # a value whose own sentence works out another figure goes first: of two single outlets
+    # against each other, it is the one that deviates (its 3 against its own 23 - 18)
+    for v in sorted(values, key=lambda x: implied_of[x.index] is None):
         own = group_of[v.index]
+        implied = implied_of[v.index]
         own_arts = {x.article_id for x in own}
         rival = 0.0
         for other, p in by_value[v.index]:
@@ -274,7 +281,10 @@ def divergence_candidates(
                 best[gid] = (prob, values[other], p)
         if not best:
             continue
-        gid, (prob, w, pf) = max(best.items(), key=lambda kv: (kv[1][0], -kv[1][1].index))
+        # the group whose value the outlet's own change works out to comes first (its
+        # sentence's 23 - 18 gives the 5 others state, not its 3)
+        gid, (prob, w, pf) = max(best.items(), key=lambda kv: (
+            implied is not None and _states(kv[1][1], implied[0]), kv[1][0], -kv[1][1].index))
         major = group_of[w.index]
         # the outlets that take a side: those whose value tells the two apart (a month
         # agrees with both of two days, and supports neither)
@@ -300,6 +310,7 @@ def divergence_candidates(
             x.article_id in own_arts and x.type == v.type and x.index != v.index
             and slots.value_relation(x, w) == "same" and slots.value_relation(x, v) != "same"
             for x in values)
+        worked = implied is not None and _states(w, implied[0])
         features = calibration.DivergenceFeatures(
             facet=v.type, p_slot=prob, relation=pf.relation,
             n_minor=len(own_arts), n_major=len(major_arts),
@@ -309,13 +320,33 @@ def divergence_candidates(
             same_script=pf.same_script, same_article=pf.same_article,
             minor_states_major=knows, margin=prob - rival, mutual=pf.mutual,
             relative=v.type == "date" and (_relative(v) or _relative(w)), anchors=pf.anc,
+            own_arithmetic=worked,
         )
         # the deviating side: the value and the outlets of its group that tell it apart
         # from the other side (a country agreeing with a city is on neither)
         minor = (v, *(x for x in own if x is not v and slots.value_relation(x, w) != "same"))
         out.append(Candidate(home.get(w.index) or slots.Slot("", major, 0.0), minor,
-                             tuple(major), pf, features))
+                             tuple(major), pf, features,
+                             implied[1:] if implied is not None and worked else None))
     return out
+
+
+def _implied(v: slots.Value, mates: Mapping[tuple[str, int], Sequence[slots.Value]]
+             ) -> tuple[str, slots.Value, slots.Value] | None:
+    """The figure ``v``'s own sentence works out for it (:func:`slots.implied_by_change`),
+    normalised like a facet, when it is not ``v``'s own; with the level and the increment it
+    is worked out from."""
+    got = slots.implied_by_change(v, mates.get((v.article_id, v.claim.sentence_start), ()))
+    if got is None:
+        return None
+    norm = f"{got[0].normalize():f} {v.unit}".strip()
+    if relation(norm, v.facet.normalized) in ("same", "unit"):
+        return None
+    return norm, got[1], got[2]
+
+
+def _states(w: slots.Value, implied: str) -> bool:
+    return relation(implied, w.facet.normalized.lstrip("~")) in ("same", "unit")
 
 
 def _slot_findings(
@@ -391,6 +422,11 @@ def _slot_findings(
             + [(w.facet.value, _outlet(articles[x.article_id])) for x in cand.major]))
         if cand.pair.relation in slots.TYPO:
             summary += f" ({_RELATION_NOTE[cand.pair.relation]})"
+        if cand.worked_from is not None:
+            level, inc = cand.worked_from
+            sign = "−" if cand.minor[0].role == "from" else "+"
+            summary += (f" ({_outlet(articles[cand.minor[0].article_id])}'s own "
+                        f"{level.facet.value} {sign} {inc.facet.value} gives {w.facet.value})")
         out.append(_finding(
             "diverge", facet, _topic([w.claim, cand.minor[0].claim]), summary,
             SEVERITY.get(facet, 3), conf, (),

@@ -30,7 +30,8 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Decimal
 from functools import lru_cache
 
 import numpy as np
@@ -175,7 +176,58 @@ def collect_values(articles_text: Mapping[str, str], claims: Sequence[Claim],
                     toks |= {"unit:" + unit}  # a rare unit (GB, tonnes) says much
                 out.append(Value(len(out), c, f, script_of(c.text), _unit_of(f), f.role,
                                  toks, anchors))
+    return stepped_roles(out)
+
+
+def sentence_figures(values: Sequence[Value]) -> dict[tuple[str, int], list[Value]]:
+    """The figures of each sentence (article, sentence start), in text order."""
+    out: dict[tuple[str, int], list[Value]] = defaultdict(list)
+    for v in values:
+        if v.type == "number":
+            out[(v.article_id, v.claim.sentence_start)].append(v)
+    for vs in out.values():
+        vs.sort(key=lambda v: v.facet.start)
     return out
+
+
+def stepped_roles(values: list[Value]) -> list[Value]:
+    """A change told in steps: a sentence that gives a level, then one increment, then a
+    level, all of one unit (3대로 확인됐는데 … 18대 더 늘어 23대로) gives the first level
+    as the change's ``from`` and the second as its ``to``, where the words around them named
+    no role."""
+    roles: dict[int, str] = {}
+    for vs in sentence_figures(values).values():
+        inc = [v for v in vs if v.role == "increment"]
+        if len(inc) != 1:
+            continue
+        d = inc[0]
+        same_unit = [v for v in vs if v.unit == d.unit and v is not d]
+        before = [v for v in same_unit if v.facet.end <= d.facet.start]
+        after = [v for v in same_unit if v.facet.start >= d.facet.end]
+        if not before or not after:
+            continue
+        if before[-1].role is None and not any(v.role == "from" for v in same_unit):
+            roles[before[-1].index] = "from"
+        if after[0].role is None and not any(v.role == "to" for v in same_unit):
+            roles[after[0].index] = "to"
+    return [replace(v, role=roles[v.index]) if v.index in roles else v for v in values]
+
+
+def implied_by_change(v: Value, mates: Sequence[Value]) -> tuple[Decimal, Value, Value] | None:
+    """The figure ``v``'s own sentence implies for it when the sentence tells a change with
+    one increment: the ``to`` minus the increment for a ``from``, the ``from`` plus it for a
+    ``to``; with the two figures it is worked out from (the other level, the increment)."""
+    if v.type != "number" or v.role not in ("from", "to"):
+        return None
+    other_role = "to" if v.role == "from" else "from"
+    inc = [x for x in mates if x.role == "increment" and x.unit == v.unit]
+    other = [x for x in mates if x.role == other_role and x.unit == v.unit]
+    if len(inc) != 1 or len(other) != 1:
+        return None
+    pi, po = parse_normalized(inc[0].facet.normalized), parse_normalized(other[0].facet.normalized)
+    if pi is None or po is None:
+        return None
+    return (po[0] - pi[0] if v.role == "from" else po[0] + pi[0]), other[0], inc[0]
 
 
 # --------------------------------------------------------------------------- pairs
@@ -335,7 +387,7 @@ says one thing twice, or contradicts itself)."""
 
 
 def _claim_affinity(claims: Sequence[Claim], vectors: Mapping[str, np.ndarray] | None,
-                    min_cos: float, k: int = 48
+                    min_cos: float, k: int = 48, k_other: int = 8
                     ) -> tuple[dict[tuple[str, str], float], dict[tuple[str, str], str]]:
     """Cosines of the claim pairs worth comparing (at least ``min_cos``; each claim's ``k``
     nearest), and for each (claim, other article) the other article's closest claim."""
@@ -348,10 +400,19 @@ def _claim_affinity(claims: Sequence[Claim], vectors: Mapping[str, np.ndarray] |
     sims = m @ m.T if len(ids) <= 4000 else None
     cos: dict[tuple[str, str], float] = {}
     best: dict[tuple[str, str], tuple[float, str]] = {}
+    by_id = {c.id: c for c in claims}
+    latin = np.array([script_of(by_id[i].text) == "latin" for i in ids])
     for i, ci in enumerate(ids):
         row = sims[i] if sims is not None else m @ m[i]
-        order = np.argpartition(-row, kk)[: kk + 1]
-        for j in order.tolist():
+        # the nearest claims, and apart the nearest in the other scripts: a translation is
+        # seldom as close as a same-language claim, and would be crowded out
+        order = set(np.argpartition(-row, kk)[: kk + 1].tolist())
+        cols = np.flatnonzero(latin != latin[i])
+        if len(cols) > k_other:
+            order.update(cols[np.argpartition(-row[cols], k_other)[:k_other]].tolist())
+        else:
+            order.update(cols.tolist())
+        for j in sorted(order):
             if j == i:
                 continue
             s = float(row[j])

@@ -148,6 +148,32 @@ class TestFigures:
             assert "is newer than" in upd.summary and "Moor Post, 2031-09-03" in upd.summary
             assert upd.values[0].article_id == "c"
 
+    STEPS: ClassVar[dict[str, tuple[str, str]]] = {
+        "k1": ("한빛일보", "한빛전력은 19일 폭우 피해 2차 점검 결과를 발표했다.\n1차 점검 결과에서 "
+                       "침수된 변압기가 3대로 확인됐는데, 이번 2차 점검 결과 침수 변압기가 "
+                       "18대 더 늘어 23대로 파악됐다.\n"),
+        "k2": ("누리경제", "한빛전력은 19일 폭우 피해 2차 점검 결과를 발표했다.\n침수된 변압기는 "
+                       "5대에서 23대로 늘었다.\n"),
+        "k3": ("바다뉴스", "한빛전력이 19일 폭우 피해 2차 점검 결과를 내놨다.\n침수 변압기는 "
+                       "5대에서 23대로 늘었다.\n"),
+    }
+
+    def test_a_first_level_its_own_change_contradicts_diverges(self) -> None:
+        """An outlet gives 3 as the first count, then 18 more to 23: its own figures work out
+        to the 5 two other outlets give. The divergence sets 3 against 5 and says why."""
+        arts = [_article(k, o, t) for k, (o, t) in self.STEPS.items()]
+        (div,) = [f for f in _of(_findings(*arts), "diverge", "number")]
+        assert div.tier == "likely"
+        assert {(v.article_id, v.normalized) for v in div.values} == {
+            ("k1", "3 machines"), ("k2", "5 machines"), ("k3", "5 machines")}
+        assert "한빛일보's own 23대 − 18대 gives 5대" in div.summary
+
+    def test_a_first_level_its_own_change_confirms_is_no_divergence(self) -> None:
+        text = self.STEPS["k1"][1].replace("3대로 확인", "5대로 확인")
+        arts = [_article("k1", "한빛일보", text)] + [
+            _article(k, o, t) for k, (o, t) in self.STEPS.items() if k != "k1"]
+        assert not _of(_findings(*arts), "diverge", "number")
+
     def test_two_quantities_of_one_story_are_not_set_against_each_other(self) -> None:
         """The investment and the jobs, the total and one part of it: different questions.
         Every outlet gives both; nothing diverges."""

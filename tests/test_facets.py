@@ -419,6 +419,15 @@ class TestKorean:
         assert heads["12대"] == "기계"
         assert heads["9명"] is None  # 홍수로: by the flood, an adverbial
 
+    def test_a_figure_with_eseo_is_a_change_s_start_only_in_a_change(self) -> None:
+        """``에서`` after a figure opens a change only when the clause tells one (25%에서
+        15%로 인하); 서버 2대에서 (on two servers) is where, not a change's ``from``."""
+        claims = annotated("정부는 관세를 25%에서 15%로 인하했다.\n"
+                           "조사단은 서버 2대에서도 악성코드를 찾았다.\n", "ko")
+        roles = {f.value: f.role for f in facets(claims, "number")}
+        assert roles["25%"] == "from" and roles["15%"] == "to"
+        assert roles["2대"] is None
+
     def test_year_less_dates_follow_the_tense(self) -> None:
         """A date without its year takes the article's (12월 3일 in a 2026-12-01 article is
         2026-12-03); a planned July in December is next July, a done December in January

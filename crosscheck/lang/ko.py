@@ -699,8 +699,8 @@ class Korean(Language):
         after = text[e:min(end, e + 24)]
         change = self.data.get("change_words") or {}
         words = [w for ws in change.values() for w in ws]
-        if re.match(r"\s*에서", after):
-            return "from"
+        if re.match(r"\s*에서", after) and any(w in text[e:end] for w in words):
+            return "from"  # 25%에서 15%로 인하; 서버 2대에서 (on two servers) is no change
         before = text[max(0, s - 8):s]
         current = self.words("current_markers")
         if current and re.search("(?:" + "|".join(map(re.escape, current)) + r")\s*$", before) \
