@@ -310,7 +310,7 @@ def divergence_candidates(
             x.article_id in own_arts and x.type == v.type and x.index != v.index
             and slots.value_relation(x, w) == "same" and slots.value_relation(x, v) != "same"
             for x in values)
-        worked = implied is not None and _states(w, implied[0])
+        worked_from = implied[1:] if implied is not None and _states(w, implied[0]) else None
         features = calibration.DivergenceFeatures(
             facet=v.type, p_slot=prob, relation=pf.relation,
             n_minor=len(own_arts), n_major=len(major_arts),
@@ -320,14 +320,13 @@ def divergence_candidates(
             same_script=pf.same_script, same_article=pf.same_article,
             minor_states_major=knows, margin=prob - rival, mutual=pf.mutual,
             relative=v.type == "date" and (_relative(v) or _relative(w)), anchors=pf.anc,
-            own_arithmetic=worked,
+            own_arithmetic=worked_from is not None,
         )
         # the deviating side: the value and the outlets of its group that tell it apart
         # from the other side (a country agreeing with a city is on neither)
         minor = (v, *(x for x in own if x is not v and slots.value_relation(x, w) != "same"))
         out.append(Candidate(home.get(w.index) or slots.Slot("", major, 0.0), minor,
-                             tuple(major), pf, features,
-                             implied[1:] if implied is not None and worked else None))
+                             tuple(major), pf, features, worked_from))
     return out
 
 
@@ -412,7 +411,8 @@ def _slot_findings(
             # both values open (or close) a range: say which end is in question
             what = f"{what} ({_ROLE_WHAT[w.role]})" if what else _ROLE_WHAT[w.role]
         elif not what and facet == "date":
-            what = _event_word(w) or _event_word(cand.minor[0]) or ""
+            v0 = cand.minor[0]
+            what = _event_word(w.claim, w.facet) or _event_word(v0.claim, v0.facet) or ""
         label = _FACET_LABEL.get(facet, facet).capitalize()
         of = f" of {what}" if what else ""
         if what in slots.CURRENCIES:  # no noun says what the money is: say it is money
@@ -462,10 +462,9 @@ def _latest_day(vals: Sequence[slots.Value], articles: Mapping[str, Article]) ->
     return max(got).isoformat() if got else "undated"
 
 
-def _event_word(v: slots.Value) -> str | None:
-    """What happened on a date value, in its outlet's words (발표, 발생)."""
-    c = v.claim
-    return lang.for_text(c.text).event_word(c.text, v.facet.end - c.start)
+def _event_word(c: Claim, f: Facet) -> str | None:
+    """What happened on a date, or to a document, in the outlet's words (발표, 발생, 송달)."""
+    return lang.for_text(c.text).event_word(c.text, f.end - c.start)
 
 
 _ROLE_WHAT = {"start": "the period's start", "end": "the period's end",
@@ -790,10 +789,14 @@ def _released_findings(
       의결서를 송달했다), in different sentences — a sentence that names both tells of two
       documents.
     """
+    conf = calibration.prior("document_type")
+    tier = calibration.tier(conf, "document_type")
+    if tier is None:
+        return []
     out: list[Finding] = []
     for event_id, cs in _by_event(claims, event_of):
         docs = _document_mentions(cs, RELEASED_DOCUMENTS)
-        out += _released_self_clashes(articles, docs, primaries, event_id)
+        out += _released_self_clashes(articles, docs, primaries, event_id, conf, tier)
         dominant = docs.dominant()
         counts = Counter(dominant.values())
         if len(counts) < 2:
@@ -814,10 +817,6 @@ def _released_findings(
                                   for a in majors]
                                  + [(_common_surface(docs, minor, kind), _outlet(articles[a]))
                                     for a in minor]))
-            conf = calibration.prior("document_type")
-            tier = calibration.tier(conf, "document_type")
-            if tier is None:
-                continue
             out.append(_finding("diverge", "document_type", "the document released", summary,
                                 SEVERITY["document_type"], conf, (), values, articles,
                                 primaries, key=("released", str(event_id), kind, *minor),
@@ -837,11 +836,14 @@ def _times(n: int) -> str:
 
 def _released_self_clashes(
     articles: Mapping[str, Article], docs: _DocumentMentions, primaries: frozenset[str],
-    event_id: str | None,
+    event_id: str | None, conf: float, tier: str,
 ) -> list[Finding]:
+    """One article giving two kinds of document as the object of one predicate, in
+    different sentences (see :func:`_released_findings`)."""
+    named = Counter((c.article_id, f.normalized) for c, f in docs.all)
     by_pred: dict[tuple[str, str], list[tuple[Claim, Facet]]] = defaultdict(list)
     for c, f in docs.all:
-        pred = lang.for_text(c.text).event_word(c.text, f.end - c.start)
+        pred = _event_word(c, f)
         if pred:
             by_pred[(c.article_id, pred)].append((c, f))
     out: list[Finding] = []
@@ -852,20 +854,16 @@ def _released_self_clashes(
         overall = docs.scores[aid]
         major = max(kinds, key=lambda k: (kinds[k], overall.get(k, 0.0), k))
         for kind in sorted(set(kinds) - {major}):
-            pairs = [(x, y) for x in ms if x[1].normalized == kind
-                     for y in ms if y[1].normalized == major
-                     if x[0].sentence_start != y[0].sentence_start]
-            if not pairs:
+            pair = next(((x, y) for x in ms if x[1].normalized == kind
+                         for y in ms if y[1].normalized == major
+                         if x[0].sentence_start != y[0].sentence_start), None)
+            if pair is None:
                 continue
-            (c1, f1), (c2, f2) = pairs[0]
-            named = Counter(f.normalized for c, f in docs.all if c.article_id == aid)
+            (c1, f1), (c2, f2) = pair
             summary = (f"Document of {pred} differs within one article "
-                       f"({_outlet(articles[aid])}): {f2.value} ({_times(named[major])}) vs "
-                       f"{f1.value} ({_times(named[kind])})")
-            conf = calibration.prior("document_type")
-            tier = calibration.tier(conf, "document_type")
-            if tier is None:
-                continue
+                       f"({_outlet(articles[aid])}): {f2.value} "
+                       f"({_times(named[(aid, major)])}) vs {f1.value} "
+                       f"({_times(named[(aid, kind)])})")
             out.append(_finding("diverge", "document_type", f"the document of {pred}", summary,
                                 SEVERITY["document_type"], conf, (),
                                 [_value(c1, f1), _value(c2, f2)], articles, primaries,

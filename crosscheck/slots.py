@@ -390,18 +390,19 @@ def _claim_affinity(claims: Sequence[Claim], vectors: Mapping[str, np.ndarray] |
                     min_cos: float, k: int = 48, k_other: int = 8
                     ) -> tuple[dict[tuple[str, str], float], dict[tuple[str, str], str]]:
     """Cosines of the claim pairs worth comparing (at least ``min_cos``; each claim's ``k``
-    nearest), and for each (claim, other article) the other article's closest claim."""
-    ids = [c.id for c in claims if vectors is not None and c.id in vectors]
-    if len(ids) < 2 or vectors is None:
+    nearest, and its ``k_other`` nearest in another script), and for each (claim, other
+    article) the other article's closest claim."""
+    kept = [c for c in claims if vectors is not None and c.id in vectors]
+    if len(kept) < 2 or vectors is None:
         return {}, {}
+    ids = [c.id for c in kept]
     art = {c.id: c.article_id for c in claims}
     m = np.stack([vectors[i] for i in ids]).astype(np.float32)
     kk = min(k, len(ids) - 1)
     sims = m @ m.T if len(ids) <= 4000 else None
     cos: dict[tuple[str, str], float] = {}
     best: dict[tuple[str, str], tuple[float, str]] = {}
-    by_id = {c.id: c for c in claims}
-    latin = np.array([script_of(by_id[i].text) == "latin" for i in ids])
+    latin = np.array([script_of(c.text) == "latin" for c in kept])
     for i, ci in enumerate(ids):
         row = sims[i] if sims is not None else m @ m[i]
         # the nearest claims, and apart the nearest in the other scripts: a translation is
